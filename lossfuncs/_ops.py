@@ -1,0 +1,83 @@
+"""Array plumbing shared by every loss: namespace dispatch, dtypes and stable primitives.
+
+One implementation serves NumPy arrays and Keras/JAX tensors: each loss asks
+:func:`namespace` for the array module of its inputs (``numpy`` for NumPy arrays,
+``jax.numpy`` for JAX arrays and tracers) and writes its formula with the
+array-API functions that both provide.
+"""
+
+from __future__ import annotations
+
+import math
+
+import array_api_compat
+import numpy as np
+
+#: Probability clipping bound, the same as ``keras.backend.epsilon()``.
+EPSILON = 1e-7
+
+LOG2 = math.log(2.0)
+
+
+def namespace(*arrays):
+    """Return the array module (``numpy`` or ``jax.numpy``, ...) for ``arrays``."""
+    return array_api_compat.array_namespace(*arrays)
+
+
+def is_numpy(xp) -> bool:
+    """True when ``xp`` is NumPy (plain or the array-api-compat wrapper)."""
+    return array_api_compat.is_numpy_namespace(xp)
+
+
+def float_dtype(xp, y_pred):
+    """The dtype a loss computes in: ``y_pred``'s float dtype, float64 for integers."""
+    if xp.isdtype(y_pred.dtype, "real floating"):
+        return y_pred.dtype
+    return xp.float64 if is_numpy(xp) else xp.float32
+
+
+def finish(xp, value):
+    """Give NumPy callers a NumPy scalar or array; leave backend tensors alone."""
+    if is_numpy(xp):
+        value = np.asarray(value)
+        return value[()] if value.ndim == 0 else value
+    return value
+
+
+def softplus(xp, x):
+    r"""Overflow-free :math:`\log(1 + e^{x})`: ``max(x, 0) + log1p(exp(-|x|))``."""
+    return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+def sigmoid(xp, x):
+    r"""Overflow-free logistic function :math:`1 / (1 + e^{-x})`."""
+    e = xp.exp(-xp.abs(x))  # in (0, 1]: never overflows
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def log_softmax(xp, logits, axis=-1):
+    """Log of the softmax along ``axis``, shifted by the row maximum (log-sum-exp)."""
+    shifted = logits - xp.max(logits, axis=axis, keepdims=True)
+    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+
+
+def mean_last(xp, x):
+    """Mean over the last axis: the per-sample reduction of the elementwise losses."""
+    return xp.mean(x, axis=-1)
+
+
+def n_last(x) -> int:
+    """Length of the last axis (the ``1/n`` of the mean-reduced losses' gradients)."""
+    return x.shape[-1]
+
+
+def with_grad(grad):
+    """Attach ``grad`` to a loss as its ``.grad`` attribute (and name it after the loss)."""
+
+    def attach(loss):
+        grad.__name__ = f"{loss.__name__}.grad"
+        grad.__qualname__ = grad.__name__
+        loss.grad = grad
+        return loss
+
+    return attach

@@ -1,0 +1,255 @@
+r"""Probabilistic classification losses: cross-entropies and the KL divergence.
+
+Targets and predictions are probabilities (or, with ``from_logits=True``, raw scores).
+As in ``keras.losses``, probabilities are clipped to :math:`[10^{-7}, 1 - 10^{-7}]`, so
+a confident wrong prediction costs about :math:`-\log 10^{-7} \approx 16.1` nats instead
+of infinity. The ``from_logits`` paths are exact and need no clipping: they use
+softplus and log-sum-exp. Each loss has ``.grad(y_true, y_pred, ...)``, the gradient of
+the sum of the per-sample losses with respect to ``y_pred``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from lossfuncs import _ops
+from lossfuncs import _validation as v
+
+EPS = _ops.EPSILON
+
+
+# --------------------------------------------------------------------------- binary
+
+
+def _binary_inputs(y_true, y_pred, from_logits, label_smoothing):
+    label_smoothing = v.check_label_smoothing(label_smoothing)
+    xp, t, p, concrete = v.prepare(y_true, y_pred)
+    if concrete is not None:
+        v.check_probabilities(concrete[0], "y_true")
+        if not from_logits:
+            v.check_probabilities(concrete[1], "y_pred")
+    if label_smoothing:
+        t = t * (1 - label_smoothing) + 0.5 * label_smoothing
+    return xp, t, p
+
+
+def _bce_grad(y_true, y_pred, from_logits=False, label_smoothing=0.0):
+    xp, t, p = _binary_inputs(y_true, y_pred, from_logits, label_smoothing)
+    n = _ops.n_last(p)
+    if from_logits:
+        return _ops.finish(xp, (_ops.sigmoid(xp, p) - t) / n)
+    inside = (p > EPS) & (p < 1 - EPS)  # the clip is flat outside
+    pc = xp.clip(p, EPS, 1 - EPS)
+    g = xp.where(inside, (pc - t) / (pc * (1 - pc)), 0)
+    return _ops.finish(xp, g / n)
+
+
+@_ops.with_grad(_bce_grad)
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
+    r"""Binary cross-entropy (log loss, Bernoulli negative log-likelihood), in nats.
+
+    .. math:: \mathrm{BCE}(y, p) = -\frac{1}{n} \sum_{i=1}^{n}
+       \bigl[y_i \log p_i + (1 - y_i) \log(1 - p_i)\bigr],
+       \qquad \frac{\partial}{\partial p_i} = \frac{1}{n} \frac{p_i - y_i}{p_i (1 - p_i)}
+
+    With ``from_logits=True`` the prediction is a logit :math:`f` with
+    :math:`p = \sigma(f)`, and the loss is computed exactly as
+    :math:`y\,\mathrm{softplus}(-f) + (1 - y)\,\mathrm{softplus}(f)`, whose gradient is
+    :math:`(\sigma(f) - y)/n`. Label smoothing :math:`s` replaces :math:`y` by
+    :math:`y(1 - s) + s/2`.
+
+    Args:
+        y_true: targets in [0, 1] (usually 0 or 1), shape ``(..., n)``.
+        y_pred: probabilities in [0, 1], or logits with ``from_logits=True``; same shape.
+        from_logits: whether ``y_pred`` holds logits rather than probabilities.
+        label_smoothing: :math:`s \in [0, 1]`, moves targets towards 1/2.
+
+    Returns:
+        The per-sample loss, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        C. M. Bishop, *Pattern Recognition and Machine Learning* (2006), sec. 4.3.2;
+        ``keras.losses.binary_crossentropy``.
+    """
+    xp, t, p = _binary_inputs(y_true, y_pred, from_logits, label_smoothing)
+    if from_logits:
+        loss = t * _ops.softplus(xp, -p) + (1 - t) * _ops.softplus(xp, p)
+    else:
+        pc = xp.clip(p, EPS, 1 - EPS)
+        loss = -(t * xp.log(pc) + (1 - t) * xp.log1p(-pc))
+    return _ops.finish(xp, _ops.mean_last(xp, loss))
+
+
+# ---------------------------------------------------------------------- categorical
+
+
+def _categorical_core(xp, t, p, from_logits, concrete):
+    """Per-sample categorical cross-entropy and its gradient, for targets ``t``."""
+    if from_logits:
+        logq = _ops.log_softmax(xp, p)
+        loss = -xp.sum(t * logq, axis=-1)
+        grad = xp.exp(logq) * xp.sum(t, axis=-1, keepdims=True) - t
+        return loss, grad
+    if concrete is not None:
+        v.check_probabilities(concrete[1], "y_pred")
+        v.check_rows_sum_to_one(concrete[1], "y_pred")
+    total = xp.sum(p, axis=-1, keepdims=True)
+    q = p / total  # the rows already sum to 1 up to rounding; keras renormalises too
+    qc = xp.clip(q, EPS, 1 - EPS)
+    loss = -xp.sum(t * xp.log(qc), axis=-1)
+    g = xp.where((q > EPS) & (q < 1 - EPS), -t / qc, 0)
+    grad = (g - xp.sum(g * q, axis=-1, keepdims=True)) / total
+    return loss, grad
+
+
+def _categorical_inputs(y_true, y_pred, label_smoothing):
+    label_smoothing = v.check_label_smoothing(label_smoothing)
+    xp, t, p, concrete = v.prepare(y_true, y_pred)
+    if concrete is not None:
+        v.check_probabilities(concrete[0], "y_true")
+    if label_smoothing:
+        t = t * (1 - label_smoothing) + label_smoothing / p.shape[-1]
+    return xp, t, p, concrete
+
+
+def _cce_grad(y_true, y_pred, from_logits=False, label_smoothing=0.0):
+    xp, t, p, concrete = _categorical_inputs(y_true, y_pred, label_smoothing)
+    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete)[1])
+
+
+@_ops.with_grad(_cce_grad)
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
+    r"""Categorical cross-entropy over the last (class) axis, in nats.
+
+    .. math:: \mathrm{CCE}(y, q) = -\sum_{c=1}^{C} y_c \log q_c,
+       \qquad \frac{\partial}{\partial z_c} = q_c \textstyle\sum_k y_k - y_c
+       \ \text{for logits } z,\ q = \operatorname{softmax}(z)
+
+    With ``from_logits=True``, :math:`\log q = z - \operatorname{logsumexp}(z)` is
+    computed exactly (no overflow for logits like ``[1000, 0, -1000]``). Otherwise
+    each row of ``y_pred`` must be a probability distribution; like keras it is
+    renormalised to sum to exactly 1 and clipped to :math:`[10^{-7}, 1-10^{-7}]`.
+    Label smoothing :math:`s` replaces :math:`y` by :math:`y(1 - s) + s/C`.
+
+    Args:
+        y_true: one-hot or probability targets, shape ``(..., C)``.
+        y_pred: class probabilities (rows summing to 1) or logits; same shape.
+        from_logits: whether ``y_pred`` holds logits rather than probabilities.
+        label_smoothing: :math:`s \in [0, 1]`, moves targets towards uniform.
+
+    Returns:
+        The per-sample loss, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        I. Goodfellow, Y. Bengio, A. Courville, *Deep Learning* (2016), sec. 6.2.2.3;
+        ``keras.losses.categorical_crossentropy``.
+    """
+    xp, t, p, concrete = _categorical_inputs(y_true, y_pred, label_smoothing)
+    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete)[0])
+
+
+def _sparse_inputs(y_true, y_pred):
+    xp, labels, p, concrete = v.prepare_sparse(y_true, y_pred)
+    classes = xp.arange(p.shape[-1])
+    one_hot = xp.astype(labels[..., None] == classes, p.dtype)
+    return xp, one_hot, p, concrete
+
+
+def _scce_grad(y_true, y_pred, from_logits=False):
+    xp, t, p, concrete = _sparse_inputs(y_true, y_pred)
+    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete)[1])
+
+
+@_ops.with_grad(_scce_grad)
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
+    r"""Categorical cross-entropy with integer class labels instead of one-hot rows.
+
+    .. math:: \mathrm{SCCE}(k, q) = -\log q_k
+
+    for the true class index :math:`k`: identical to
+    :func:`categorical_crossentropy` with the one-hot encoding of ``y_true``.
+
+    Args:
+        y_true: integer class indices in ``[0, C)``, shape ``(...)`` or ``(..., 1)``.
+        y_pred: class probabilities or logits, shape ``(..., C)``.
+        from_logits: whether ``y_pred`` holds logits rather than probabilities.
+
+    Returns:
+        The per-sample loss, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        ``keras.losses.sparse_categorical_crossentropy``.
+    """
+    xp, t, p, concrete = _sparse_inputs(y_true, y_pred)
+    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete)[0])
+
+
+# ------------------------------------------------------------------------------ KL
+
+
+def _kl_inputs(y_true, y_pred):
+    xp, t, p, concrete = v.prepare(y_true, y_pred)
+    if concrete is not None:
+        for a, name in zip(concrete, ("y_true", "y_pred")):
+            v.check_probabilities(a, name)
+            v.check_rows_sum_to_one(a, name, logits_hint=False)
+    return xp, xp.clip(t, EPS, 1), p, xp.clip(p, EPS, 1)
+
+
+def _kl_grad(y_true, y_pred):
+    xp, tc, p, pc = _kl_inputs(y_true, y_pred)
+    return _ops.finish(xp, xp.where(p > EPS, -tc / pc, 0))
+
+
+@_ops.with_grad(_kl_grad)
+def kl_divergence(y_true, y_pred):
+    r"""Kullback–Leibler divergence :math:`D_{\mathrm{KL}}(p \,\|\, q)`, in nats.
+
+    .. math:: D_{\mathrm{KL}}(p \,\|\, q) = \sum_{c=1}^{C} p_c \log\frac{p_c}{q_c},
+       \qquad \frac{\partial}{\partial q_c} = -\frac{p_c}{q_c}
+
+    with :math:`p` = ``y_true`` and :math:`q` = ``y_pred``. Not symmetric:
+    :math:`D(p\|q) \ne D(q\|p)` in general. Cross-entropy decomposes as
+    :math:`H(p, q) = H(p) + D_{\mathrm{KL}}(p \| q)`. Like keras, both arguments are
+    clipped to :math:`[10^{-7}, 1]`, so zeros give a finite value. The log-ratio is
+    computed as ``log1p((p - q) / q)``, exact when :math:`p \approx q`, and exactly 0
+    when :math:`p = q`.
+
+    Args:
+        y_true: the reference distribution :math:`p`, rows summing to 1, shape ``(..., C)``.
+        y_pred: the approximating distribution :math:`q`, same shape.
+
+    Returns:
+        The per-sample divergence, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        S. Kullback, R. A. Leibler, "On Information and Sufficiency", *Annals of
+        Mathematical Statistics* 22 (1951); ``keras.losses.kl_divergence``.
+    """
+    xp, tc, _, pc = _kl_inputs(y_true, y_pred)
+    return _ops.finish(xp, xp.sum(tc * xp.log1p((tc - pc) / pc), axis=-1))
+
+
+def entropy(p, base=math.e):
+    r"""Shannon entropy :math:`H(p) = -\sum_c p_c \log_b p_c` of each row of ``p``.
+
+    Uses :math:`0 \log 0 = 0`. ``base=2`` gives bits, the default :math:`e` gives nats
+    (the unit of every loss in this package).
+
+    Args:
+        p: probability distributions over the last axis, rows summing to 1.
+        base: the logarithm's base, > 1.
+
+    Returns:
+        The entropy of each row, shape ``p.shape[:-1]``.
+
+    References:
+        C. E. Shannon, "A Mathematical Theory of Communication" (1948).
+    """
+    v.check_greater_than(base, "base", 1, fix="Use base=2 for bits or base=math.e for nats.")
+    xp, p, _, concrete = v.prepare(p, p)
+    if concrete is not None:
+        v.check_probabilities(concrete[0], "p")
+        v.check_rows_sum_to_one(concrete[0], "p", logits_hint=False)
+    terms = xp.where(p > 0, p * xp.log(xp.where(p > 0, p, 1)), 0)
+    return _ops.finish(xp, -xp.sum(terms, axis=-1) / math.log(base))

@@ -1,0 +1,202 @@
+r"""Regression losses: functions of the residual :math:`r = \hat y - y`.
+
+Each loss returns the per-sample loss, the mean over the last axis, exactly as the
+``keras.losses`` function of the same name. Each has ``.grad(y_true, y_pred)``: the
+gradient of the *sum* of the per-sample losses with respect to ``y_pred``.
+"""
+
+from __future__ import annotations
+
+from lossfuncs import _ops
+from lossfuncs import _validation as v
+
+
+def _residual(y_true, y_pred):
+    xp, y_true, y_pred, concrete = v.prepare(y_true, y_pred)
+    return xp, y_pred - y_true, concrete
+
+
+def _mse_grad(y_true, y_pred):
+    xp, r, _ = _residual(y_true, y_pred)
+    return _ops.finish(xp, (2 / _ops.n_last(r)) * r)
+
+
+@_ops.with_grad(_mse_grad)
+def mean_squared_error(y_true, y_pred):
+    r"""Mean squared error (MSE, quadratic loss, L2 loss).
+
+    .. math:: \mathrm{MSE}(y, \hat y) = \frac{1}{n} \sum_{i=1}^{n} (\hat y_i - y_i)^2,
+       \qquad \frac{\partial}{\partial \hat y_i} = \frac{2}{n} (\hat y_i - y_i)
+
+    Args:
+        y_true: targets, shape ``(..., n)``.
+        y_pred: predictions, the same shape as ``y_true``.
+
+    Returns:
+        The per-sample loss, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        Gauss, *Theoria motus corporum coelestium* (1809), least squares;
+        ``keras.losses.mean_squared_error``.
+    """
+    xp, r, _ = _residual(y_true, y_pred)
+    return _ops.finish(xp, _ops.mean_last(xp, r * r))
+
+
+def _mae_grad(y_true, y_pred):
+    xp, r, _ = _residual(y_true, y_pred)
+    return _ops.finish(xp, xp.sign(r) / _ops.n_last(r))
+
+
+@_ops.with_grad(_mae_grad)
+def mean_absolute_error(y_true, y_pred):
+    r"""Mean absolute error (MAE, L1 loss).
+
+    .. math:: \mathrm{MAE}(y, \hat y) = \frac{1}{n} \sum_{i=1}^{n} |\hat y_i - y_i|,
+       \qquad \frac{\partial}{\partial \hat y_i} = \frac{1}{n} \operatorname{sign}(\hat y_i - y_i)
+
+    At a zero residual the subgradient ``sign(0) = 0`` is returned.
+
+    Args:
+        y_true: targets, shape ``(..., n)``.
+        y_pred: predictions, the same shape as ``y_true``.
+
+    Returns:
+        The per-sample loss, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        Laplace (1774), least absolute deviations; ``keras.losses.mean_absolute_error``.
+    """
+    xp, r, _ = _residual(y_true, y_pred)
+    return _ops.finish(xp, _ops.mean_last(xp, xp.abs(r)))
+
+
+def _log_residual(y_true, y_pred):
+    xp, y_true, y_pred, concrete = v.prepare(y_true, y_pred)
+    if concrete is not None:
+        v.check_log_domain(concrete[0], "y_true")
+        v.check_log_domain(concrete[1], "y_pred")
+    return xp, y_pred, xp.log1p(y_pred) - xp.log1p(y_true)
+
+
+def _msle_grad(y_true, y_pred):
+    xp, y_pred, d = _log_residual(y_true, y_pred)
+    return _ops.finish(xp, (2 / _ops.n_last(d)) * d / (1 + y_pred))
+
+
+@_ops.with_grad(_msle_grad)
+def mean_squared_logarithmic_error(y_true, y_pred):
+    r"""Mean squared logarithmic error (MSLE): MSE between :math:`\log(1 + y)` values.
+
+    .. math:: \mathrm{MSLE}(y, \hat y) = \frac{1}{n} \sum_{i=1}^{n}
+       \bigl(\log(1 + \hat y_i) - \log(1 + y_i)\bigr)^2,
+       \qquad \frac{\partial}{\partial \hat y_i}
+       = \frac{2}{n} \, \frac{\log(1 + \hat y_i) - \log(1 + y_i)}{1 + \hat y_i}
+
+    A difference of logarithms is a log-ratio, so MSLE measures *relative* error:
+    predicting 110 for 100 costs about as much as 1.1 for 1. ``log1p`` keeps tiny values
+    exact. The domain is :math:`y, \hat y > -1` (a ``ValueError`` otherwise);
+    ``keras.losses`` instead silently clips negative values to ``1e-7``.
+
+    Args:
+        y_true: targets > -1, shape ``(..., n)``.
+        y_pred: predictions > -1, the same shape as ``y_true``.
+
+    Returns:
+        The per-sample loss, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        ``keras.losses.mean_squared_logarithmic_error``.
+    """
+    xp, _, d = _log_residual(y_true, y_pred)
+    return _ops.finish(xp, _ops.mean_last(xp, d * d))
+
+
+def _check_delta(delta):
+    return v.check_greater_than(
+        delta, "delta", 0, fix="delta is the residual size where Huber turns from quadratic "
+        "to linear; 1.0 is the usual default."
+    )
+
+
+def _huber_grad(y_true, y_pred, delta=1.0):
+    delta = _check_delta(delta)
+    xp, r, _ = _residual(y_true, y_pred)
+    g = xp.clip(r, -delta, delta)  # r inside [-delta, delta], delta * sign(r) outside
+    return _ops.finish(xp, g / _ops.n_last(r))
+
+
+@_ops.with_grad(_huber_grad)
+def huber(y_true, y_pred, delta=1.0):
+    r"""Huber loss: quadratic for small residuals, linear for large ones.
+
+    .. math:: L_\delta(r) = \begin{cases} \tfrac12 r^2 & |r| \le \delta \\
+       \delta \bigl(|r| - \tfrac12 \delta\bigr) & |r| > \delta \end{cases},
+       \qquad L_\delta'(r) = \operatorname{clip}(r, -\delta, \delta)
+
+    averaged over the last axis. Both pieces equal :math:`\delta^2/2` at
+    :math:`|r| = \delta`, and so do their slopes (:math:`\pm\delta`): the loss is
+    continuously differentiable. Beyond :math:`\delta` it grows exactly linearly, so an
+    outlier pulls with a bounded force :math:`\delta`.
+
+    Args:
+        y_true: targets, shape ``(..., n)``.
+        y_pred: predictions, the same shape as ``y_true``.
+        delta: the threshold :math:`\delta > 0` between the quadratic and linear parts.
+
+    Returns:
+        The per-sample loss, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        P. J. Huber, "Robust Estimation of a Location Parameter", *Annals of
+        Mathematical Statistics* 35 (1964); ``keras.losses.huber``.
+    """
+    delta = _check_delta(delta)
+    xp, r, _ = _residual(y_true, y_pred)
+    a = xp.abs(r)
+    loss = xp.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    return _ops.finish(xp, _ops.mean_last(xp, loss))
+
+
+def _log_cosh_grad(y_true, y_pred):
+    xp, r, _ = _residual(y_true, y_pred)
+    return _ops.finish(xp, xp.tanh(r) / _ops.n_last(r))
+
+
+def _stable_log_cosh(xp, r):
+    r"""``log(cosh(r))`` to full relative precision for every finite ``r``.
+
+    Small :math:`|r| \le 1`: :math:`\operatorname{log1p}(2\sinh^2(r/2))` (exact near 0,
+    where ``log(cosh(r))`` rounds to 0). Large: :math:`|r| + \operatorname{log1p}(e^{-2|r|})
+    - \log 2`, which never overflows (the naive ``cosh`` overflows past 710).
+    """
+    a = xp.abs(r)
+    small = a <= 1
+    half = 0.5 * xp.where(small, r, 0)  # keeps sinh away from overflow (and NaN gradients)
+    s = xp.sinh(half)
+    return xp.where(small, xp.log1p(2 * s * s), a + xp.log1p(xp.exp(-2 * a)) - _ops.LOG2)
+
+
+@_ops.with_grad(_log_cosh_grad)
+def log_cosh(y_true, y_pred):
+    r"""Log-cosh loss: :math:`\log\cosh` of the residual, averaged over the last axis.
+
+    .. math:: L(y, \hat y) = \frac{1}{n} \sum_{i=1}^{n} \log\cosh(\hat y_i - y_i),
+       \qquad \frac{\partial}{\partial \hat y_i} = \frac{1}{n} \tanh(\hat y_i - y_i)
+
+    About :math:`r^2/2` for small residuals and :math:`|r| - \log 2` for large ones:
+    like Huber with :math:`\delta = 1`, but smooth everywhere. Computed without ever
+    forming :math:`\cosh(r)`, so it is finite for residuals up to the float limit.
+
+    Args:
+        y_true: targets, shape ``(..., n)``.
+        y_pred: predictions, the same shape as ``y_true``.
+
+    Returns:
+        The per-sample loss, shape ``(...)``, in ``y_pred``'s float precision.
+
+    References:
+        ``keras.losses.log_cosh`` (which uses :math:`r + \mathrm{softplus}(-2r) - \log 2`).
+    """
+    xp, r, _ = _residual(y_true, y_pred)
+    return _ops.finish(xp, _ops.mean_last(xp, _stable_log_cosh(xp, r)))
