@@ -164,3 +164,38 @@ def training_curves(histories, *, ax=None, ylabel="training loss", logy=False):
         ax.set_yscale("log")
     ax.legend()
     return ax
+
+
+def score_contours(ax, predict, X, levels=(-1.0, 0.0, 1.0), *, resolution=200,
+                   colors="black", linestyles=("--", "-", "--"), label=None):
+    """Draw level sets :math:`f(x) = c` of a scalar score over the data's bounding box.
+
+    Complements :func:`decision_regions` (same grid and padding): e.g. the decision
+    boundary ``f = 0`` with the margin lines ``f = -1`` and ``f = +1`` of a hinge-loss
+    classifier, or the log-odds of chosen probabilities for a logistic model.
+
+    Args:
+        ax: matplotlib axes.
+        predict: function mapping an ``(m, 2)`` float32 array to scores ``(m,)`` or
+            ``(m, 1)``.
+        X: the data, ``(n, 2)``; sets the plotted region.
+        levels: increasing score values to draw.
+        resolution: grid points per axis.
+        colors, linestyles: passed to :func:`matplotlib.axes.Axes.contour`.
+        label: optional legend label for the contour lines.
+
+    Returns:
+        The contour set.
+    """
+    pad = 0.5
+    x0 = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
+    x1 = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
+    g0, g1 = np.meshgrid(x0, x1)
+    grid = np.stack([g0.ravel(), g1.ravel()], axis=1).astype(np.float32)
+    scores = np.asarray(predict(grid)).reshape(g0.shape)
+    cs = ax.contour(g0, g1, scores, levels=list(levels), colors=colors,
+                    linestyles=linestyles, linewidths=1.2)
+    if label is not None:
+        ax.plot([], [], color=colors if isinstance(colors, str) else colors[0],
+                linestyle="-", linewidth=1.2, label=label)
+    return cs
