@@ -255,8 +255,25 @@ def check_margin_labels(xp, y_true, concrete):
     )
 
 
+def _real_scalar(value, name):
+    """``value`` as a Python float; TypeError naming ``name`` for anything else."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        if getattr(value, "shape", None) == () and np.dtype(
+            getattr(value, "dtype", object)
+        ).kind in "iuf":
+            return float(value)  # 0-d array (NumPy or concrete JAX)
+        raise TypeError(
+            f"{name} must be a real number, got {value!r} of type {type(value).__name__}. "
+            f"Pass a plain float, e.g. {name}=1.0."
+        )
+    return float(value)
+
+
 def check_greater_than(value, name, bound, *, fix):
     """Raise unless the scalar parameter ``value`` exceeds ``bound``."""
+    value = _real_scalar(value, name)
     if not np.isfinite(value) or not value > bound:
         raise ValueError(f"{name} must be a finite number > {bound:g}, got {value!r}. {fix}")
     return value
@@ -264,6 +281,7 @@ def check_greater_than(value, name, bound, *, fix):
 
 def check_label_smoothing(value):
     """Raise unless ``label_smoothing`` lies in [0, 1]."""
+    value = _real_scalar(value, "label_smoothing")
     if not (0 <= value <= 1):
         raise ValueError(
             f"label_smoothing must lie in [0, 1], got {value!r}. Typical values are 0 "

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from lossfuncs import _ops
 from lossfuncs import _validation as v
 
@@ -83,23 +85,48 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
 # ---------------------------------------------------------------------- categorical
 
 
-def _categorical_core(xp, t, p, from_logits, concrete):
-    """Per-sample categorical cross-entropy and its gradient, for targets ``t``."""
+def _neg_log_share(xp, p, total):
+    r"""``-log(clip(p / total, EPS, 1 - EPS))`` to full relative precision.
+
+    :math:`-\log(p_c / \Sigma) = \operatorname{log1p}(\rho_c / p_c)` with
+    :math:`\rho_c = \Sigma - p_c`, the mass of the other classes. For the largest entry
+    :math:`\rho_c` is summed directly from the others (no cancellation, so a confident
+    prediction :math:`1 - 10^{-6}` gives its small loss to all digits, which
+    ``-log(p / total)`` does not); for the rest :math:`p_c \le \Sigma/2` and
+    :math:`\Sigma - p_c` is exact enough. Keras's clip of :math:`q` to
+    :math:`[\epsilon, 1 - \epsilon]` becomes a clip of the (decreasing) ``-log`` to
+    :math:`[-\log(1 - \epsilon), -\log \epsilon]`, at ``p``'s precision.
+    """
+    top_value = xp.max(p, axis=-1, keepdims=True)
+    top = p == top_value
+    n_top = xp.sum(xp.astype(top, p.dtype), axis=-1, keepdims=True)
+    others = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True) + (n_top - 1) * top_value
+    rest = xp.where(top, others, total - p)
+    positive = p > 0
+    nll = xp.log1p(rest / xp.where(positive, p, 1))
+    lo = float(-np.log(np.asarray(1 - EPS, dtype=p.dtype)))  # the bounds as rounded
+    hi = float(-np.log(np.asarray(EPS, dtype=p.dtype)))  # to p's precision, as keras
+    return xp.clip(xp.where(positive, nll, hi), lo, hi)
+
+
+def _categorical_core(xp, t, p, from_logits, concrete, grad=False):
+    """Per-sample categorical cross-entropy for targets ``t``, or (``grad=True``) the
+    gradient of its sum with respect to ``p``."""
     if from_logits:
-        logq = _ops.log_softmax(xp, p)
-        loss = -xp.sum(t * logq, axis=-1)
-        grad = xp.exp(logq) * xp.sum(t, axis=-1, keepdims=True) - t
-        return loss, grad
+        nlq = _ops.neg_log_softmax(xp, p)
+        if grad:
+            return xp.exp(-nlq) * xp.sum(t, axis=-1, keepdims=True) - t
+        return xp.sum(t * nlq, axis=-1)
     if concrete is not None:
         v.check_probabilities(concrete[1], "y_pred")
         v.check_rows_sum_to_one(concrete[1], "y_pred")
     total = xp.sum(p, axis=-1, keepdims=True)
+    if not grad:
+        return xp.sum(t * _neg_log_share(xp, p, total), axis=-1)
     q = p / total  # the rows already sum to 1 up to rounding; keras renormalises too
     qc = xp.clip(q, EPS, 1 - EPS)
-    loss = -xp.sum(t * xp.log(qc), axis=-1)
     g = xp.where((q > EPS) & (q < 1 - EPS), -t / qc, 0)
-    grad = (g - xp.sum(g * q, axis=-1, keepdims=True)) / total
-    return loss, grad
+    return (g - xp.sum(g * q, axis=-1, keepdims=True)) / total
 
 
 def _categorical_inputs(y_true, y_pred, label_smoothing):
@@ -114,7 +141,7 @@ def _categorical_inputs(y_true, y_pred, label_smoothing):
 
 def _cce_grad(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     xp, t, p, concrete = _categorical_inputs(y_true, y_pred, label_smoothing)
-    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete)[1])
+    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete, grad=True))
 
 
 @_ops.with_grad(_cce_grad)
@@ -145,7 +172,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
         ``keras.losses.categorical_crossentropy``.
     """
     xp, t, p, concrete = _categorical_inputs(y_true, y_pred, label_smoothing)
-    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete)[0])
+    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete))
 
 
 def _sparse_inputs(y_true, y_pred):
@@ -157,7 +184,7 @@ def _sparse_inputs(y_true, y_pred):
 
 def _scce_grad(y_true, y_pred, from_logits=False):
     xp, t, p, concrete = _sparse_inputs(y_true, y_pred)
-    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete)[1])
+    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete, grad=True))
 
 
 @_ops.with_grad(_scce_grad)
@@ -181,7 +208,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
         ``keras.losses.sparse_categorical_crossentropy``.
     """
     xp, t, p, concrete = _sparse_inputs(y_true, y_pred)
-    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete)[0])
+    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete))
 
 
 # ------------------------------------------------------------------------------ KL

@@ -72,16 +72,36 @@ def mean_absolute_error(y_true, y_pred):
 
 
 def _log_residual(y_true, y_pred):
+    r"""``|log1p(y_pred) - log1p(y_true)|`` to full relative precision, and the sign.
+
+    The plain difference of two ``log1p`` values cancels catastrophically when
+    :math:`\hat y \approx y` (for :math:`y = 10^{10}`, :math:`\hat y = y + 1` it keeps
+    only 5 digits). Instead, with :math:`b = \min(y, \hat y)`,
+
+    .. math:: |\log(1 + \hat y) - \log(1 + y)| = \operatorname{log1p}\Bigl(
+       \frac{|\hat y - y|}{1 + b}\Bigr),
+
+    whose argument is :math:`\ge 0` and computed with three roundings. When that
+    quotient would overflow (:math:`1 + b` tiny, :math:`|\hat y - y|` huge) the
+    numerator is scaled by :math:`2^{-64}` and :math:`64 \log 2` added back
+    (:math:`\operatorname{log1p}(x) = \log x` to double precision there).
+    """
     xp, y_true, y_pred, concrete = v.prepare(y_true, y_pred)
     if concrete is not None:
         v.check_log_domain(concrete[0], "y_true")
         v.check_log_domain(concrete[1], "y_pred")
-    return xp, y_pred, xp.log1p(y_pred) - xp.log1p(y_true)
+    diff = y_pred - y_true
+    n = xp.abs(diff)
+    den = 1 + xp.minimum(y_true, y_pred)
+    big = n * 2.0**-120 > den  # n / den would overflow float32 (or float64)
+    d = xp.log1p(xp.where(big, n * 2.0**-64, n) / den)
+    d = xp.where(big, d + 64 * _ops.LOG2, d)
+    return xp, y_pred, diff, d
 
 
 def _msle_grad(y_true, y_pred):
-    xp, y_pred, d = _log_residual(y_true, y_pred)
-    return _ops.finish(xp, (2 / _ops.n_last(d)) * d / (1 + y_pred))
+    xp, y_pred, diff, d = _log_residual(y_true, y_pred)
+    return _ops.finish(xp, (2 / _ops.n_last(d)) * xp.sign(diff) * d / (1 + y_pred))
 
 
 @_ops.with_grad(_msle_grad)
@@ -94,8 +114,9 @@ def mean_squared_logarithmic_error(y_true, y_pred):
        = \frac{2}{n} \, \frac{\log(1 + \hat y_i) - \log(1 + y_i)}{1 + \hat y_i}
 
     A difference of logarithms is a log-ratio, so MSLE measures *relative* error:
-    predicting 110 for 100 costs about as much as 1.1 for 1. ``log1p`` keeps tiny values
-    exact. The domain is :math:`y, \hat y > -1` (a ``ValueError`` otherwise);
+    predicting 110 for 100 costs about as much as 1.1 for 1. The log-ratio is computed
+    as ``log1p(|y_pred - y_true| / (1 + min(y_true, y_pred)))``: exact for tiny values and
+    free of cancellation when :math:`\hat y \approx y`. The domain is :math:`y, \hat y > -1` (a ``ValueError`` otherwise);
     ``keras.losses`` instead silently clips negative values to ``1e-7``.
 
     Args:
@@ -108,7 +129,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     References:
         ``keras.losses.mean_squared_logarithmic_error``.
     """
-    xp, _, d = _log_residual(y_true, y_pred)
+    xp, _, _, d = _log_residual(y_true, y_pred)
     return _ops.finish(xp, _ops.mean_last(xp, d * d))
 
 
@@ -154,7 +175,11 @@ def huber(y_true, y_pred, delta=1.0):
     delta = _check_delta(delta)
     xp, r, _ = _residual(y_true, y_pred)
     a = xp.abs(r)
-    loss = xp.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    # q (a - q/2) with q = min(|r|, delta): r^2/2 inside, delta (|r| - delta/2) beyond.
+    # One branch-free formula: no r^2 is formed beyond delta (no overflow for |r| up
+    # to the float limit) and the linear part is exactly linear.
+    q = xp.minimum(a, delta)
+    loss = q * (a - 0.5 * q)
     return _ops.finish(xp, _ops.mean_last(xp, loss))
 
 
