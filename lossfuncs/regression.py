@@ -199,7 +199,8 @@ def _stable_log_cosh(xp, r):
     small = a <= 1
     half = 0.5 * xp.where(small, r, 0)  # keeps sinh away from overflow (and NaN gradients)
     s = xp.sinh(half)
-    return xp.where(small, xp.log1p(2 * s * s), a + xp.log1p(xp.exp(-2 * a)) - _ops.LOG2)
+    e = xp.exp(-a)  # e * e = exp(-2|r|), without -2|r| overflowing for |r| near the float max
+    return xp.where(small, xp.log1p(2 * s * s), a + xp.log1p(e * e) - _ops.LOG2)
 
 
 @_ops.with_grad(_log_cosh_grad)

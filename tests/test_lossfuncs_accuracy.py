@@ -1,0 +1,346 @@
+"""float64 results against mpmath references at 50 digits, on grids of extreme inputs.
+
+The references follow the definitions (and keras's clipping) literally, on the given
+doubles. Straight from the definitions means forms like log(cosh(r)) or log(1 + b)
+with r, b down to 1e-310, where 1 + tiny needs ~670 digits before 50 of the result
+are right: each reference is evaluated with 80 + 2 * (decimal exponent of its
+smallest input) working digits, and the result kept to 50. Comparison: relative error <= 1e-12 where the true
+value is a normal double; where it underflows below the smallest normal the absolute
+error must be below that; where it overflows the result must be +inf.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+import lossfuncs as lf
+
+mp.mp.dps = 50
+TINY = np.finfo(np.float64).tiny
+HUGE = np.finfo(np.float64).max
+RTOL = 1e-12
+EPS, ONE_M_EPS = mp.mpf(1e-7), mp.mpf(1 - 1e-7)  # keras's bounds, as doubles (exact)
+
+
+def _mean(xs):
+    return mp.fsum(xs) / len(xs)
+
+
+def _clip(x, lo, hi):
+    return min(max(x, lo), hi)
+
+
+def assert_accurate(got, refs, scale=None, rtol=RTOL):
+    """``scale``: per-row sum of |terms| for sums of mixed-sign terms (KL)."""
+    got = np.atleast_1d(got)
+    bad = []
+    for i, (g, r) in enumerate(zip(got, refs)):
+        g = float(g)
+        if abs(r) > HUGE:
+            ok = g == (mp.inf if r > 0 else -mp.inf)
+        elif abs(r) < TINY:
+            ok = abs(mp.mpf(g) - r) < TINY
+        else:
+            err = abs(mp.mpf(g) - r)
+            ok = err <= rtol * abs(r) or (scale is not None and err <= 1e-15 * scale[i])
+        if not ok:
+            bad.append((i, g, mp.nstr(r, 20)))
+    assert not bad, f"{len(bad)} inaccurate rows (index, got, exact): {bad[:8]}"
+
+
+def rows(f, t, p, **kw):
+    out = []
+    for tr, pr in zip(t, p):
+        tiny = min((abs(x) for x in (*tr, *pr) if x != 0), default=1.0)
+        with mp.workdps(80 + 2 * max(0, int(-np.log10(tiny)))):
+            v = f([mp.mpf(a) for a in tr], [mp.mpf(b) for b in pr], **kw)
+        out.append(+v if not isinstance(v, list) else [+x for x in v])  # round to 50 digits
+    return out
+
+
+# ----------------------------------------------------------------------- references
+
+
+def ref_mse(t, p):
+    return _mean([(b - a) ** 2 for a, b in zip(t, p)])
+
+
+def ref_mae(t, p):
+    return _mean([abs(b - a) for a, b in zip(t, p)])
+
+
+def ref_msle(t, p):
+    return _mean([(mp.log(1 + b) - mp.log(1 + a)) ** 2 for a, b in zip(t, p)])
+
+
+def ref_huber(t, p, delta=1.0):
+    d = mp.mpf(delta)
+    return _mean([r * r / 2 if abs(r) <= d else d * (abs(r) - d / 2)
+                  for r in (b - a for a, b in zip(t, p))])
+
+
+def ref_log_cosh(t, p):
+    return _mean([mp.log(mp.cosh(b - a)) for a, b in zip(t, p)])
+
+
+def _log_sigmoid(f):
+    return -mp.log1p(mp.exp(-f))
+
+
+def ref_bce(t, p, from_logits=False, label_smoothing=0.0):
+    s = mp.mpf(label_smoothing)
+    out = []
+    for a, b in zip(t, p):
+        a = a * (1 - s) + s / 2
+        if from_logits:
+            out.append(-(a * _log_sigmoid(b) + (1 - a) * _log_sigmoid(-b)))
+        else:
+            b = _clip(b, EPS, ONE_M_EPS)
+            out.append(-(a * mp.log(b) + (1 - a) * mp.log(1 - b)))
+    return _mean(out)
+
+
+def ref_cce(t, p, from_logits=False, label_smoothing=0.0):
+    s, n = mp.mpf(label_smoothing), len(p)
+    t = [a * (1 - s) + s / n for a in t]
+    if from_logits:
+        lse = mp.log(mp.fsum(mp.exp(b) for b in p))
+        logq = [b - lse for b in p]
+    else:
+        total = mp.fsum(p)
+        logq = [mp.log(_clip(b / total, EPS, ONE_M_EPS)) for b in p]
+    return -mp.fsum(a * lq for a, lq in zip(t, logq))
+
+
+def ref_kl_terms(t, p):
+    t = [_clip(a, EPS, 1) for a in t]
+    p = [_clip(b, EPS, 1) for b in p]
+    return [a * mp.log(a / b) for a, b in zip(t, p)]
+
+
+def _pm1(t):
+    return [2 * a - 1 for a in t] if all(a in (0, 1) for a in t) else t
+
+
+def ref_hinge(t, p):
+    return _mean([max(0, 1 - y * f) for y, f in zip(_pm1(t), p)])
+
+
+def ref_exponential(t, p):
+    return _mean([mp.exp(-y * f) for y, f in zip(_pm1(t), p)])
+
+
+def ref_logistic(t, p):
+    return _mean([mp.log1p(mp.exp(-y * f)) for y, f in zip(_pm1(t), p)])
+
+
+# ---------------------------------------------------------------------------- grids
+
+MAGS = [0.0, 1e-310, 1e-300, 1e-160, 1e-20, 1e-8, 1e-3, 0.25, 0.5, 1 - 1e-12, 1.0,
+        1 + 1e-12, 1.5, 2.0, 20.0, 30.0, 355.0, 700.0, 710.0, 1e4, 1e20, 1e154, 1e200,
+        1e300, 1.7e308]
+RESIDUALS = sorted({s * m for m in MAGS for s in (1.0, -1.0)})
+OFFSETS = [0.0, 1.0, -3.5, 1e10, -1e-5]
+
+
+def _residual_grid():
+    t, p = [], []
+    for off, r in itertools.product(OFFSETS, RESIDUALS):
+        y = off + r
+        if np.isfinite(y):
+            t.append([off])
+            p.append([y])
+    # rows of mixed magnitudes, and of several similar ones
+    t += [[0.0, 0.0, 0.0], [1.0, 2.0, 3.0], [0.0, 0.0]]
+    p += [[1e-8, 2e-8, -3e-8], [1.0 + 1e-9, 2.0 - 1e-9, 3.0], [1e300, -1e300]]
+    return t, p
+
+
+@pytest.mark.parametrize(
+    ("fn", "ref", "kw"),
+    [
+        (lf.mean_squared_error, ref_mse, {}),
+        (lf.mean_absolute_error, ref_mae, {}),
+        (lf.huber, ref_huber, {}),
+        (lf.huber, ref_huber, {"delta": 0.1}),
+        (lf.huber, ref_huber, {"delta": 1e10}),
+        (lf.log_cosh, ref_log_cosh, {}),
+    ],
+    ids=["mse", "mae", "huber", "huber_d0.1", "huber_d1e10", "log_cosh"],
+)
+def test_regression_losses_match_mpmath(fn, ref, kw):
+    t, p = _residual_grid()
+    with warnings.catch_warnings():
+        if fn is lf.mean_squared_error or kw.get("delta") == 1e10:  # true value > max
+            warnings.simplefilter("ignore", RuntimeWarning)
+        else:
+            warnings.simplefilter("error", RuntimeWarning)
+        got = [fn(np.array(a), np.array(b), **kw) for a, b in zip(t, p)]
+    assert_accurate(got, rows(ref, t, p, **kw))
+
+
+def test_log_cosh_is_finite_up_to_1e300():
+    r = np.array([1e300, -1e300, 1e308, 800.0])
+    got = lf.log_cosh(np.zeros((4, 1)), r[:, None])
+    assert np.all(np.isfinite(got))
+    np.testing.assert_array_equal(got[:3], np.abs(r[:3]))  # |r| - log 2 rounds to |r|
+    assert got[3] == 800.0 - np.log(2.0)
+
+
+MSLE_VALUES = [0.0, 1e-300, 1e-20, 1e-8, 1e-3, 0.5, 1.0, 3.0, 1e10, 1e10 + 1, 1e200, 1e300,
+               -0.5, -1e-20, -1 + 2.0**-52, -1 + 2.0**-53]
+
+
+def test_msle_matches_mpmath():
+    pairs = list(itertools.product(MSLE_VALUES, MSLE_VALUES))
+    pairs += [(y, y * (1 + k * 2.0**-52)) for y in (1e-8, 1.0, 1e10, 1e300) for k in (1, 7)]
+    pairs += [(1e10, 1e10 + 1), (1e300, 0.0), (-1 + 2.0**-53, 1.7e308)]
+    t = [[a] for a, _ in pairs]
+    p = [[b] for _, b in pairs]
+    got = lf.mean_squared_logarithmic_error(np.array(t), np.array(p))
+    assert np.all(np.isfinite(got))
+    assert_accurate(got, rows(ref_msle, t, p))
+
+
+PROBS = [0.0, 1e-300, 1e-8, 1e-7, 1.5e-7, 1e-5, 1e-3, 0.3, 0.5, 1 - 1e-3, 1 - 1e-5,
+         1 - 1.5e-7, 1 - 1e-7, 1 - 1e-8, 1.0]
+TARGETS = [0.0, 1.0, 0.3, 1e-10, 1 - 1e-10]
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1, 1.0])
+def test_bce_probabilities_match_mpmath(label_smoothing):
+    t = [[a] for a in TARGETS for _ in PROBS]
+    p = [[b] for _ in TARGETS for b in PROBS]
+    got = lf.binary_crossentropy(np.array(t), np.array(p), label_smoothing=label_smoothing)
+    assert_accurate(got, rows(ref_bce, t, p, label_smoothing=label_smoothing))
+
+
+LOGITS = sorted({s * m for m in [0.0, 1e-300, 1e-20, 1e-8, 0.5, 1.0, 2.0, 17.0, 30.0,
+                                  37.0, 40.0, 100.0, 700.0, 745.0, 1e4, 1e300]
+                 for s in (1.0, -1.0)})
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.2])
+def test_bce_from_logits_matches_mpmath(label_smoothing):
+    t = [[a] for a in TARGETS for _ in LOGITS]
+    p = [[b] for _ in TARGETS for b in LOGITS]
+    got = lf.binary_crossentropy(np.array(t), np.array(p), from_logits=True,
+                                 label_smoothing=label_smoothing)
+    assert np.all(np.isfinite(got))
+    assert_accurate(got, rows(ref_bce, t, p, from_logits=True, label_smoothing=label_smoothing))
+
+
+LOGIT_ROWS = [[1000.0, 0.0, -1000.0], [30.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1e-10, 0.0, 0.0],
+              [-1e4, 0.0, 1e4], [5.0, 5.0, -5.0], [40.0, 40.0, 0.0], [1e-300, -1e-300, 0.0],
+              [0.1, 0.2, 0.3], [745.0, 0.0, 1.0], [-2.0, 36.0, 36.5]]
+SOFT_TARGETS = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.2, 0.3, 0.5],
+                [1e-10, 0.0, 1 - 1e-10]]
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_cce_from_logits_matches_mpmath(label_smoothing):
+    t = [a for a in SOFT_TARGETS for _ in LOGIT_ROWS]
+    p = [b for _ in SOFT_TARGETS for b in LOGIT_ROWS]
+    got = lf.categorical_crossentropy(np.array(t), np.array(p), from_logits=True,
+                                      label_smoothing=label_smoothing)
+    assert np.all(np.isfinite(got)) and np.all(got >= 0)
+    assert_accurate(got, rows(ref_cce, t, p, from_logits=True, label_smoothing=label_smoothing))
+
+
+PROB_ROWS = [[1 - 1e-6, 1e-6, 0.0], [1e-6, 1 - 1e-6, 0.0], [0.5, 0.5, 0.0], [1.0, 0.0, 0.0],
+             [1e-8, 1 - 1e-8, 0.0], [0.3, 0.3, 0.4], [1 - 3e-5, 1e-5, 2e-5],
+             [0.2, 0.3, 0.50005], [0.2, 0.3, 0.49996], [1 - 1e-4, 5e-5, 5e-5],
+             [1 / 3, 1 / 3, 1 / 3], [1e-300, 0.5, 0.5], [1.2e-7, 0.5, 0.5 - 1.2e-7]]
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_cce_probabilities_match_mpmath(label_smoothing):
+    t = [a for a in SOFT_TARGETS for _ in PROB_ROWS]
+    p = [b for _ in SOFT_TARGETS for b in PROB_ROWS]
+    got = lf.categorical_crossentropy(np.array(t), np.array(p),
+                                      label_smoothing=label_smoothing)
+    assert_accurate(got, rows(ref_cce, t, p, label_smoothing=label_smoothing))
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_sparse_cce_matches_mpmath(from_logits):
+    grid = LOGIT_ROWS if from_logits else PROB_ROWS
+    labels = [k for k in range(3) for _ in grid]
+    p = [b for _ in range(3) for b in grid]
+    one_hot = [[1.0 if j == k else 0.0 for j in range(3)] for k in labels]
+    got = lf.sparse_categorical_crossentropy(np.array(labels), np.array(p),
+                                             from_logits=from_logits)
+    assert_accurate(got, rows(ref_cce, one_hot, p, from_logits=from_logits))
+
+
+def test_kl_divergence_matches_mpmath():
+    dists = PROB_ROWS[:11] + [[0.25, 0.25, 0.5], [0.25 + 1e-9, 0.25 - 1e-9, 0.5]]
+    t = [a for a in dists for _ in dists]
+    p = [b for _ in dists for b in dists]
+    terms = rows(ref_kl_terms, t, p)
+    got = lf.kl_divergence(np.array(t), np.array(p))
+    # KL sums terms of both signs: near p = q it is far smaller than its terms, so the
+    # floor of the comparison is 1e-15 of sum |terms| (a few roundings of each term).
+    assert_accurate(got, [mp.fsum(x) for x in terms],
+                    scale=[mp.fsum(abs(v) for v in x) for x in terms])
+    same = lf.kl_divergence(np.array(dists), np.array(dists))
+    np.testing.assert_array_equal(same, 0.0)
+
+
+MARGIN_SCORES = sorted({s * m for m in [0.0, 1e-300, 1e-8, 0.5, 1 - 1e-10, 1.0, 1 + 1e-10,
+                                         2.0, 30.0, 37.0, 700.0, 709.0, 745.0, 1e4, 1e300]
+                        for s in (1.0, -1.0)})
+
+
+@pytest.mark.parametrize("labels", [(-1.0, 1.0), (0.0, 1.0)], ids=["pm1", "01"])
+@pytest.mark.parametrize(
+    ("fn", "ref"),
+    [(lf.hinge, ref_hinge), (lf.exponential_loss, ref_exponential),
+     (lf.logistic_loss, ref_logistic)],
+    ids=["hinge", "exponential", "logistic"],
+)
+def test_margin_losses_match_mpmath(fn, ref, labels):
+    # a row holds both labels, so labels {0, 1} are read as {-1, +1}
+    t = [list(labels) for _ in MARGIN_SCORES]
+    p = [[f, -f] for f in MARGIN_SCORES]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # exp(1e4) = inf is right
+        got = fn(np.array(t), np.array(p))
+    assert_accurate(got, rows(ref, t, p))
+
+
+def test_logistic_and_bce_from_logits_are_finite_at_1e4():
+    f = np.array([[1e4, -1e4]])
+    assert np.all(np.isfinite(lf.logistic_loss(np.array([[1.0, 1.0]]), f)))
+    assert lf.logistic_loss(np.array([[1.0, 1.0]]), f)[0] == 5e3
+    got = lf.binary_crossentropy(np.array([[1.0, 0.0], [0.0, 1.0]]), np.vstack([f, f]),
+                                 from_logits=True)
+    np.testing.assert_array_equal(got, [0.0, 1e4])
+
+
+def test_huber_is_continuous_at_delta_and_exactly_linear_beyond():
+    for delta in (1.0, 0.3, 2.5, 1e-3):
+        below = np.nextafter(delta, 0.0)
+        above = np.nextafter(delta, np.inf)
+        vals = [float(lf.huber(np.array([0.0]), np.array([x]), delta=delta))
+                for x in (below, delta, above)]
+        assert vals[0] <= vals[1] <= vals[2]
+        np.testing.assert_allclose(vals, 0.5 * delta**2, rtol=1e-15)
+    # exactly linear: integer residuals with delta = 1 give r - 1/2 exactly
+    r = np.array([2.0, 3.0, 10.0, 2.0**40, 2.0**52])
+    got = lf.huber(np.zeros((5, 1)), r[:, None])
+    np.testing.assert_array_equal(got, r - 0.5)
+    np.testing.assert_array_equal(np.diff(lf.huber(np.zeros((4, 1)),
+                                                   np.array([[5.0], [6.0], [7.0], [8.0]]))),
+                                  1.0)
+
+
+def test_msle_is_accurate_for_tiny_values():
+    y = np.array([[1e-20], [1e-200], [3e-9]])
+    got = lf.mean_squared_logarithmic_error(np.zeros_like(y), y)
+    np.testing.assert_allclose(got, (y[:, 0] - y[:, 0] ** 2 / 2) ** 2, rtol=1e-15)
