@@ -151,7 +151,7 @@ def rng():
     return np.random.default_rng(20240611)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def cases():
     """All cases by name, for tests that pick a few."""
     return CASES_BY_NAME
