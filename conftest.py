@@ -13,15 +13,12 @@
    must run in one kernel.  MyST notebooks store no outputs, so the cells
    are checked for running without error; checks belong in ``assert``s.
 
-2. ``require_tool``: tests that need a system tool (pdftotext, chromium...)
-   skip with a reason when it is missing -- except in CI (``CI=true``),
-   where a missing tool is a failure.
+(Helpers for the output tests live in scripts/testsupport.py.)
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import warnings
 from collections import defaultdict
 
@@ -30,21 +27,6 @@ import pytest
 ROOT = os.path.dirname(os.path.abspath(__file__))
 
 collect_ignore_glob = ["_build/*", ".venv/*"]
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
-def require_tool(name: str, hint: str = "") -> str:
-    """Path of a system executable; skip (locally) or fail (CI) when absent."""
-    path = shutil.which(name) or (name if os.path.isabs(name) and os.access(name, os.X_OK) else None)
-    if path:
-        return path
-    msg = f"system tool {name!r} not found" + (f" ({hint})" if hint else "")
-    if in_ci():
-        pytest.fail(msg + " -- required in CI", pytrace=False)
-    pytest.skip(msg + "; run `make system-deps`")
 
 
 def _is_myst_notebook(file_path) -> bool:

@@ -108,6 +108,32 @@ def on_page_context_late(app, pagename, templatename, context, doctree):
             )
 
 
+def dedupe_scripts(app, pagename, templatename, context, doctree):
+    """Drop repeated inline <script> bodies.
+
+    Extensions that call ``app.add_js_file(None, body=...)`` after the HTML
+    builder was initialised (sphinx-thebe, sphinx-togglebutton) get their
+    inline script emitted twice with Sphinx 7.4 (once with filename
+    None, once with filename ''); a repeated
+    ``const THEBE_JS_URL`` is then a SyntaxError in the browser console.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        if not hasattr(js, "attributes"):  # old-style plain string
+            unique.append(js)
+            continue
+        key = (str(js.filename or ""),
+               tuple(sorted((k, str(v)) for k, v in js.attributes.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(js)
+    context["script_files"] = unique
+
+
 class course_downloads(nodes.General, nodes.Element):
     """Placeholder replaced at doctree-resolved."""
 
@@ -162,6 +188,7 @@ def setup(app):
     app.add_directive("course-downloads", CourseDownloadsDirective)
     app.connect("html-page-context", on_page_context_early, priority=400)
     app.connect("html-page-context", on_page_context_late, priority=600)
+    app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("doctree-resolved", on_doctree_resolved)
     app.connect("env-get-outdated", on_env_get_outdated)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

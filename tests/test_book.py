@@ -30,8 +30,7 @@ EXECUTED = BUILD / "jupyter_execute"
 sys.path.insert(0, str(ROOT / "scripts"))
 from build_pdfs import chapter_title, handout_name, toc_chapters  # noqa: E402
 
-sys.path.insert(0, str(ROOT))
-from conftest import in_ci  # noqa: E402
+from testsupport import skip_or_fail  # noqa: E402
 
 CHAPTERS = toc_chapters()
 JB = Path(sys.executable).parent / "jupyter-book"
@@ -41,9 +40,7 @@ JB = Path(sys.executable).parent / "jupyter-book"
 def site() -> Path:
     if not (SITE / "index.html").exists():
         msg = "the site is not built: run `make book` first"
-        if in_ci():
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
+        skip_or_fail(msg)
     return SITE
 
 
