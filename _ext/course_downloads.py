@@ -7,8 +7,8 @@
 * The download menu also gets a "handout .pdf" entry pointing to
   ``pdf/<chapter>.pdf`` (built by ``make pdf``, see scripts/build_pdfs.py).
 * The ``{course-downloads}`` directive (used on the landing page) renders
-  the list of chapters with both links plus the whole-book PDF.  It renders
-  nothing in non-HTML builds.
+  the list of chapters with both links plus the whole-book PDF (in the PDF
+  book: a sentence pointing to the website).
 """
 
 from __future__ import annotations
@@ -152,7 +152,9 @@ def _link(text: str, uri: str) -> nodes.reference:
 def on_doctree_resolved(app, doctree, docname):
     for node in list(doctree.findall(course_downloads)):
         if app.builder.format != "html":
-            node.parent.remove(node)
+            node.replace_self(nodes.paragraph(
+                text="The notebooks and the PDF handouts are linked from every chapter "
+                     "of the course website and from its landing page."))
             continue
         depth = docname.count("/")
         up = "../" * depth
