@@ -193,19 +193,35 @@ def prepare_sparse(y_true, y_pred):
     return xp, labels, y_pred, concrete
 
 
-def check_probabilities(a, name):
-    """Raise unless every entry of the concrete array ``a`` lies in [0, 1]."""
+def check_probabilities(a, name, *, fix=None):
+    """Raise unless every entry of the concrete array ``a`` lies in [0, 1].
+
+    ``fix`` is the advice that ends the message; the default suits predictions
+    (raw scores need ``from_logits=True``).
+    """
     if a is None or a.size == 0:
         return
     lo, hi = a.min(), a.max()
     if lo >= 0 and hi <= 1:  # False for NaN too
         return
     check_finite(a, name)
+    if fix is None:
+        fix = (
+            "If these are raw scores (logits), pass from_logits=True; otherwise apply a "
+            "sigmoid or softmax first."
+        )
     raise ValueError(
         f"{name} must hold probabilities in [0, 1], but its values range from {lo:g} to "
-        f"{hi:g}. If these are raw scores (logits), pass from_logits=True; otherwise "
-        f"apply a sigmoid or softmax first."
+        f"{hi:g}. {fix}"
     )
+
+
+TARGET_FIX = (
+    "Targets are probabilities: encode the classes as 0 and 1 (for labels in {-1, +1} "
+    "use (y + 1) / 2, or the margin losses hinge / logistic_loss)."
+)
+
+DISTRIBUTION_FIX = "Pass probability distributions: apply a softmax to raw scores first."
 
 
 def check_rows_sum_to_one(p, name="y_pred", atol=1e-4, *, logits_hint=True):

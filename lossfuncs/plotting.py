@@ -123,13 +123,15 @@ def margin_atlas(ax=None, m=None):
     return ax
 
 
-def decision_regions(ax, predict, X, y, *, resolution=200, title=None):
-    """Shade where ``predict`` is positive and scatter the labelled points.
+def decision_regions(ax, predict, X, y, *, threshold=0.0, resolution=200, title=None):
+    """Shade the predicted class over the plane and scatter the labelled points.
 
     Args:
         ax: matplotlib axes.
-        predict: function mapping an ``(m, 2)`` array to scores or probabilities
-            ``(m,)`` or ``(m, k)`` (argmax taken for ``k > 1``).
+        predict: function mapping an ``(m, 2)`` array to one score per point, ``(m,)``
+            or ``(m, 1)``, or to one score per class, ``(m, k)`` (argmax taken).
+        threshold: the boundary for single scores: 0 for raw scores (logits, margins),
+            0.5 for probabilities.
         X, y: the data, ``(n, 2)`` features and integer labels.
         resolution: grid points per axis.
         title: optional axes title.
@@ -143,7 +145,7 @@ def decision_regions(ax, predict, X, y, *, resolution=200, title=None):
     if scores.ndim == 2 and scores.shape[1] > 1:
         z = np.argmax(scores, axis=1)
     else:
-        z = (scores.reshape(-1) > (0.5 if scores.min() >= 0 and scores.max() <= 1 else 0))
+        z = scores.reshape(-1) > threshold
     ax.contourf(g0, g1, z.reshape(g0.shape).astype(float), alpha=0.25, levels=np.unique(z).size)
     ax.scatter(X[:, 0], X[:, 1], c=np.asarray(y).reshape(-1), s=12, edgecolor="k",
                linewidth=0.3, cmap="coolwarm")

@@ -27,7 +27,7 @@ def _binary_inputs(y_true, y_pred, from_logits, label_smoothing):
     label_smoothing = v.check_label_smoothing(label_smoothing)
     xp, t, p, concrete = v.prepare(y_true, y_pred)
     if concrete is not None:
-        v.check_probabilities(concrete[0], "y_true")
+        v.check_probabilities(concrete[0], "y_true", fix=v.TARGET_FIX)
         if not from_logits:
             v.check_probabilities(concrete[1], "y_pred")
     if label_smoothing:
@@ -133,7 +133,7 @@ def _categorical_inputs(y_true, y_pred, label_smoothing):
     label_smoothing = v.check_label_smoothing(label_smoothing)
     xp, t, p, concrete = v.prepare(y_true, y_pred)
     if concrete is not None:
-        v.check_probabilities(concrete[0], "y_true")
+        v.check_probabilities(concrete[0], "y_true", fix=v.TARGET_FIX)
     if label_smoothing:
         t = t * (1 - label_smoothing) + label_smoothing / p.shape[-1]
     return xp, t, p, concrete
@@ -218,7 +218,7 @@ def _kl_inputs(y_true, y_pred):
     xp, t, p, concrete = v.prepare(y_true, y_pred)
     if concrete is not None:
         for a, name in zip(concrete, ("y_true", "y_pred")):
-            v.check_probabilities(a, name)
+            v.check_probabilities(a, name, fix=v.DISTRIBUTION_FIX)
             v.check_rows_sum_to_one(a, name, logits_hint=False)
     return xp, xp.clip(t, EPS, 1), p, xp.clip(p, EPS, 1)
 
@@ -276,7 +276,7 @@ def entropy(p, base=math.e):
     v.check_greater_than(base, "base", 1, fix="Use base=2 for bits or base=math.e for nats.")
     xp, p, _, concrete = v.prepare(p, p)
     if concrete is not None:
-        v.check_probabilities(concrete[0], "p")
+        v.check_probabilities(concrete[0], "p", fix=v.DISTRIBUTION_FIX)
         v.check_rows_sum_to_one(concrete[0], "p", logits_hint=False)
     terms = xp.where(p > 0, p * xp.log(xp.where(p > 0, p, 1)), 0)
-    return _ops.finish(xp, -xp.sum(terms, axis=-1) / math.log(base))
+    return _ops.finish(xp, (0 - xp.sum(terms, axis=-1)) / math.log(base))  # +0, never -0

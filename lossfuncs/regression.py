@@ -113,8 +113,9 @@ def mean_squared_logarithmic_error(y_true, y_pred):
        \qquad \frac{\partial}{\partial \hat y_i}
        = \frac{2}{n} \, \frac{\log(1 + \hat y_i) - \log(1 + y_i)}{1 + \hat y_i}
 
-    A difference of logarithms is a log-ratio, so MSLE measures *relative* error:
-    predicting 110 for 100 costs about as much as 1.1 for 1. The log-ratio is computed
+    A difference of logarithms is a log-ratio, so for targets well above 1 MSLE
+    measures *relative* error: predicting 1100 for 1000 costs about as much as 110 for
+    100 (the ``+1`` shift makes small targets cheaper: 1.1 for 1 costs less). The log-ratio is computed
     as ``log1p(|y_pred - y_true| / (1 + min(y_true, y_pred)))``: exact for tiny values and
     free of cancellation when :math:`\hat y \approx y`. The domain is :math:`y, \hat y > -1` (a ``ValueError`` otherwise);
     ``keras.losses`` instead silently clips negative values to ``1e-7``.

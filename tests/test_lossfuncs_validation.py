@@ -113,8 +113,13 @@ def test_probabilities_outside_0_1(fn, which):
     t, p = _valid_pair(fn)
     args = {"y_true": t.copy(), "y_pred": p.copy()}
     args[which][0, 0] = -0.25 if which == "y_true" else 1.5
-    with pytest.raises(ValueError, match=rf"{which} must hold probabilities in \[0, 1\].*"
-                                         r"pass from_logits=True"):
+    if "kl" in fn.__name__:  # no from_logits option: the fix is a softmax
+        fix = r"apply a softmax"
+    elif which == "y_true":  # targets are never logits: the fix is the 0/1 encoding
+        fix = r"encode the classes as 0 and 1.*\(y \+ 1\) / 2"
+    else:
+        fix = r"pass from_logits=True"
+    with pytest.raises(ValueError, match=rf"{which} must hold probabilities in \[0, 1\].*{fix}"):
         fn(**args)
 
 
