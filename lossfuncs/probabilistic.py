@@ -2,7 +2,8 @@ r"""Probabilistic classification losses: cross-entropies and the KL divergence.
 
 Targets and predictions are probabilities (or, with ``from_logits=True``, raw scores).
 As in ``keras.losses``, probabilities are clipped to :math:`[10^{-7}, 1 - 10^{-7}]`, so
-a confident wrong prediction costs about :math:`-\log 10^{-7} \approx 16.1` nats instead
+a confident wrong prediction costs about :math:`-\log 10^{-7} \approx 16.1` nats (15.9 in
+float32, where :math:`1 - 10^{-7}` rounds to :math:`1 - 2^{-23}`) instead
 of infinity. The ``from_logits`` paths are exact and need no clipping: they use
 softplus and log-sum-exp. Each loss has ``.grad(y_true, y_pred, ...)``, the gradient of
 the sum of the per-sample losses with respect to ``y_pred``.
@@ -238,7 +239,8 @@ def kl_divergence(y_true, y_pred):
     with :math:`p` = ``y_true`` and :math:`q` = ``y_pred``. Not symmetric:
     :math:`D(p\|q) \ne D(q\|p)` in general. Cross-entropy decomposes as
     :math:`H(p, q) = H(p) + D_{\mathrm{KL}}(p \| q)`. Like keras, both arguments are
-    clipped to :math:`[10^{-7}, 1]`, so zeros give a finite value. The log-ratio is
+    clipped to :math:`[10^{-7}, 1]`, so zeros give a finite value; a zero in ``y_true``
+    therefore contributes :math:`10^{-7}\log(10^{-7}/q_c)`, not exactly 0. The log-ratio is
     computed as ``log1p((p - q) / q)``, exact when :math:`p \approx q`, and exactly 0
     when :math:`p = q`.
 
