@@ -160,7 +160,7 @@ def build_targets(steps):
 def run_speed(args, names, log):
     sizes = args.sizes or ([10**3, 10**5] if args.quick else list(speed.SIZES))
     dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
-    target = 0.005 if args.quick else 0.04
+    target = 0.005 if args.quick else 0.025
 
     def repeat_for(n):
         if args.quick:
