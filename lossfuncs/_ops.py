@@ -44,6 +44,18 @@ def finish(xp, value):
     return value
 
 
+def inplace(xp, name, x, *args):
+    """``xp.<name>(x, *args)``, written over ``x`` when ``xp`` is NumPy.
+
+    Only for a temporary the loss itself created: NumPy then skips allocating (and
+    page-faulting) a second array of the input's size; JAX arrays are immutable and
+    get a new one, as usual.
+    """
+    if is_numpy(xp):
+        return getattr(np, name)(x, *args, out=x)
+    return getattr(xp, name)(x, *args)
+
+
 def softplus(xp, x):
     r"""Overflow-free :math:`\log(1 + e^{x})`: ``max(x, 0) + log1p(exp(-|x|))``."""
     return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))

@@ -115,11 +115,13 @@ def _check_rank(a, name):
         )
 
 
-def prepare(y_true, y_pred):
+def prepare(y_true, y_pred, *, check_values=True):
     """Validate a (y_true, y_pred) pair of equal shapes and cast to one float dtype.
 
     Returns ``(xp, y_true, y_pred, concrete)`` where ``concrete`` is a pair of NumPy
     views for value checks, or ``None`` when the inputs are traced tensors.
+    ``check_values=False`` defers the NaN/inf check to :func:`check_result`, for losses
+    whose value is non-finite whenever an input is (it saves two passes over the data).
     """
     y_true = _as_array(y_true, "y_true")
     y_pred = _as_array(y_pred, "y_pred")
@@ -134,10 +136,20 @@ def prepare(y_true, y_pred):
     y_pred = xp.astype(y_pred, dtype, copy=False)
     t, p = _concrete(y_true), _concrete(y_pred)
     concrete = None if t is None or p is None else (t, p)
-    if concrete is not None:
+    if concrete is not None and check_values:
         check_finite(t, "y_true")
         check_finite(p, "y_pred")
     return xp, y_true, y_pred, concrete
+
+
+def check_result(value, concrete):
+    """The deferred NaN/inf check of :func:`prepare`: when a loss computed with
+    ``check_values=False`` is not finite, raise the inputs' own error (a non-finite value
+    from finite inputs is a genuine overflow and is returned as it is)."""
+    if concrete is not None and not np.isfinite(np.asarray(value)).all():
+        check_finite(concrete[0], "y_true")
+        check_finite(concrete[1], "y_pred")
+    return value
 
 
 def prepare_sparse(y_true, y_pred):
@@ -262,6 +274,7 @@ def check_margin_labels(xp, y_true, concrete):
         return 2 * y_true - 1
     if lo >= -1 and hi <= 1 and not np.any(np.abs(t) != 1):
         return y_true
+    check_finite(t, "y_true")
     values = np.unique(t)
     shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if values.size > 6 else "")
     raise ValueError(

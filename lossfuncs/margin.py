@@ -46,7 +46,9 @@ def hinge(y_true, y_pred):
         ``keras.losses.hinge``.
     """
     xp, _, m = _margins(y_true, y_pred)
-    return _ops.finish(xp, _ops.mean_last(xp, xp.maximum(1 - m, 0)))
+    # max(1 - m, 0), updating the fresh temporary m in place (NumPy)
+    slack = _ops.inplace(xp, "add", _ops.inplace(xp, "negative", m), 1)
+    return _ops.finish(xp, _ops.mean_last(xp, _ops.inplace(xp, "maximum", slack, 0)))
 
 
 def _exponential_grad(y_true, y_pred):
@@ -77,7 +79,8 @@ def exponential_loss(y_true, y_pred):
         R. Tibshirani, "Additive logistic regression", *Annals of Statistics* 28 (2000).
     """
     xp, _, m = _margins(y_true, y_pred)
-    return _ops.finish(xp, _ops.mean_last(xp, xp.exp(-m)))
+    e = _ops.inplace(xp, "exp", _ops.inplace(xp, "negative", m))
+    return _ops.finish(xp, _ops.mean_last(xp, e))
 
 
 def _logistic_grad(y_true, y_pred):

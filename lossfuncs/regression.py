@@ -11,9 +11,16 @@ from lossfuncs import _ops
 from lossfuncs import _validation as v
 
 
-def _residual(y_true, y_pred):
-    xp, y_true, y_pred, concrete = v.prepare(y_true, y_pred)
+def _residual(y_true, y_pred, check_values=True):
+    xp, y_true, y_pred, concrete = v.prepare(y_true, y_pred, check_values=check_values)
     return xp, y_pred - y_true, concrete
+
+
+def _mean_of_fresh(xp, loss, concrete, scale=1):
+    """``scale`` times the per-sample mean of an elementwise ``loss`` computed with
+    deferred value checks (see ``_validation.check_result``)."""
+    mean = _ops.mean_last(xp, loss)
+    return _ops.finish(xp, v.check_result(mean if scale == 1 else scale * mean, concrete))
 
 
 def _mse_grad(y_true, y_pred):
@@ -39,8 +46,8 @@ def mean_squared_error(y_true, y_pred):
         Gauss, *Theoria motus corporum coelestium* (1809), least squares;
         ``keras.losses.mean_squared_error``.
     """
-    xp, r, _ = _residual(y_true, y_pred)
-    return _ops.finish(xp, _ops.mean_last(xp, r * r))
+    xp, r, concrete = _residual(y_true, y_pred, check_values=False)
+    return _mean_of_fresh(xp, _ops.inplace(xp, "multiply", r, r), concrete)
 
 
 def _mae_grad(y_true, y_pred):
@@ -67,8 +74,8 @@ def mean_absolute_error(y_true, y_pred):
     References:
         Laplace (1774), least absolute deviations; ``keras.losses.mean_absolute_error``.
     """
-    xp, r, _ = _residual(y_true, y_pred)
-    return _ops.finish(xp, _ops.mean_last(xp, xp.abs(r)))
+    xp, r, concrete = _residual(y_true, y_pred, check_values=False)
+    return _mean_of_fresh(xp, _ops.inplace(xp, "abs", r), concrete)
 
 
 def _log_residual(y_true, y_pred):
@@ -174,14 +181,15 @@ def huber(y_true, y_pred, delta=1.0):
         Mathematical Statistics* 35 (1964); ``keras.losses.huber``.
     """
     delta = _check_delta(delta)
-    xp, r, _ = _residual(y_true, y_pred)
-    a = xp.abs(r)
-    # q (a - q/2) with q = min(|r|, delta): r^2/2 inside, delta (|r| - delta/2) beyond.
+    xp, r, concrete = _residual(y_true, y_pred, check_values=False)
+    # q (|r| - q/2) with q = min(|r|, delta): r^2/2 inside, delta (|r| - delta/2) beyond.
     # One branch-free formula: no r^2 is formed beyond delta (no overflow for |r| up
-    # to the float limit) and the linear part is exactly linear.
-    q = xp.minimum(a, delta)
-    loss = q * (a - 0.5 * q)
-    return _ops.finish(xp, _ops.mean_last(xp, loss))
+    # to the float limit) and the linear part is exactly linear. Written as
+    # 2 h (|r| - h) with h = q/2 (exact scalings), updating the temporaries in place.
+    a = _ops.inplace(xp, "abs", r)
+    h = _ops.inplace(xp, "multiply", xp.minimum(a, delta), 0.5)
+    loss = _ops.inplace(xp, "multiply", _ops.inplace(xp, "subtract", a, h), h)
+    return _mean_of_fresh(xp, loss, concrete, scale=2)
 
 
 def _log_cosh_grad(y_true, y_pred):
