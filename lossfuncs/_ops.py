@@ -67,7 +67,7 @@ def sigmoid(xp, x):
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def neg_log_softmax(xp, logits):
+def neg_log_softmax(xp, logits, index=None):
     r"""Minus the log of the softmax along the last axis, to full relative precision.
 
     With :math:`s = z - \max z` the log-sum-exp is :math:`\log \sum_k e^{s_k}
@@ -76,6 +76,9 @@ def neg_log_softmax(xp, logits):
     (plus 1 per tied maximum beyond the first). The naive ``log(sum(exp(s)))`` rounds
     :math:`1 + \varepsilon` first and loses all digits of a small loss such as the
     cross-entropy of logits ``[30, 0, 0]`` for class 0 (:math:`\approx 1.9\cdot10^{-13}`).
+
+    With integer ``index`` (shape ``logits.shape[:-1]``) only the entry of class
+    ``index`` is returned, bit for bit the same value.
     """
     shifted = logits - xp.max(logits, axis=-1, keepdims=True)
     top = shifted == 0
@@ -83,7 +86,15 @@ def neg_log_softmax(xp, logits):
     # same derivative, so autodiff of this expression is the exact softmax gradient.
     rest = xp.sum(xp.where(top, shifted, xp.exp(shifted)), axis=-1, keepdims=True)
     ties = xp.sum(xp.astype(top, shifted.dtype), axis=-1, keepdims=True) - 1
-    return xp.log1p(rest + ties) - shifted  # >= 0, and +0 (not -0) for a sure class
+    lse = xp.log1p(rest + ties)
+    if index is not None:
+        return lse[..., 0] - take_last(xp, shifted, index)
+    return lse - shifted  # >= 0, and +0 (not -0) for a sure class
+
+
+def take_last(xp, x, index):
+    """``x[..., index]`` for an integer array ``index`` of shape ``x.shape[:-1]``."""
+    return xp.take_along_axis(x, index[..., None], axis=-1)[..., 0]
 
 
 def mean_last(xp, x):

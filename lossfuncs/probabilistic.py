@@ -86,7 +86,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
 # ---------------------------------------------------------------------- categorical
 
 
-def _neg_log_share(xp, p, total):
+def _neg_log_share(xp, p, total, index=None):
     r"""``-log(clip(p / total, EPS, 1 - EPS))`` to full relative precision.
 
     :math:`-\log(p_c / \Sigma) = \operatorname{log1p}(\rho_c / p_c)` with
@@ -102,6 +102,9 @@ def _neg_log_share(xp, p, total):
     top = p == top_value
     n_top = xp.sum(xp.astype(top, p.dtype), axis=-1, keepdims=True)
     others = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True) + (n_top - 1) * top_value
+    if index is not None:  # only the entries of the labelled classes (same values)
+        p, top = _ops.take_last(xp, p, index), _ops.take_last(xp, top, index)
+        total, others = total[..., 0], others[..., 0]
     rest = xp.where(top, others, total - p)
     positive = p > 0
     nll = xp.log1p(rest / xp.where(positive, p, 1))
@@ -110,10 +113,14 @@ def _neg_log_share(xp, p, total):
     return xp.clip(xp.where(positive, nll, hi), lo, hi)
 
 
-def _categorical_core(xp, t, p, from_logits, concrete, grad=False):
+def _categorical_core(xp, t, p, from_logits, concrete, grad=False, index=None):
     """Per-sample categorical cross-entropy for targets ``t``, or (``grad=True``) the
-    gradient of its sum with respect to ``p``."""
+    gradient of its sum with respect to ``p``. For one-hot targets, the loss can be
+    given the class ``index`` instead of ``t``: it then gathers the labelled entries
+    (the same values, without forming ``t * log q`` over every class)."""
     if from_logits:
+        if index is not None:
+            return _ops.neg_log_softmax(xp, p, index)
         nlq = _ops.neg_log_softmax(xp, p)
         if grad:
             return xp.exp(-nlq) * xp.sum(t, axis=-1, keepdims=True) - t
@@ -122,6 +129,8 @@ def _categorical_core(xp, t, p, from_logits, concrete, grad=False):
         v.check_probabilities(concrete[1], "y_pred")
         v.check_rows_sum_to_one(concrete[1], "y_pred")
     total = xp.sum(p, axis=-1, keepdims=True)
+    if index is not None:
+        return _neg_log_share(xp, p, total, index)
     if not grad:
         return xp.sum(t * _neg_log_share(xp, p, total), axis=-1)
     q = p / total  # the rows already sum to 1 up to rounding; keras renormalises too
@@ -176,16 +185,10 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete))
 
 
-def _sparse_inputs(y_true, y_pred):
-    xp, labels, p, concrete = v.prepare_sparse(y_true, y_pred)
-    classes = xp.arange(p.shape[-1])
-    one_hot = xp.astype(labels[..., None] == classes, p.dtype)
-    return xp, one_hot, p, concrete
-
-
 def _scce_grad(y_true, y_pred, from_logits=False):
-    xp, t, p, concrete = _sparse_inputs(y_true, y_pred)
-    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete, grad=True))
+    xp, labels, p, concrete = v.prepare_sparse(y_true, y_pred)
+    one_hot = xp.astype(labels[..., None] == xp.arange(p.shape[-1]), p.dtype)
+    return _ops.finish(xp, _categorical_core(xp, one_hot, p, from_logits, concrete, grad=True))
 
 
 @_ops.with_grad(_scce_grad)
@@ -208,8 +211,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     References:
         ``keras.losses.sparse_categorical_crossentropy``.
     """
-    xp, t, p, concrete = _sparse_inputs(y_true, y_pred)
-    return _ops.finish(xp, _categorical_core(xp, t, p, from_logits, concrete))
+    xp, labels, p, concrete = v.prepare_sparse(y_true, y_pred)
+    return _ops.finish(xp, _categorical_core(xp, None, p, from_logits, concrete, index=labels))
 
 
 # ------------------------------------------------------------------------------ KL
