@@ -92,6 +92,38 @@ def neg_log_softmax(xp, logits, index=None):
     return lse - shifted  # >= 0, and +0 (not -0) for a sure class
 
 
+#: Elements per block in :func:`mean_last_of`: a few temporaries of this size stay in
+#: the CPU cache, where a pass over them costs a fraction of a pass over main memory.
+BLOCK = 1 << 16
+
+
+def mean_last_of(xp, elementwise, *arrays):
+    """Mean over the last axis of ``elementwise(xp, *arrays)``, an elementwise loss.
+
+    JAX (and small inputs) get the plain ``mean(elementwise(...))``. Large NumPy inputs
+    are evaluated in cache-sized blocks of :data:`BLOCK` elements, summed block by
+    block: the same formula, without allocating and faulting in full-size temporaries.
+    """
+    size = arrays[0].size
+    if not is_numpy(xp) or size <= BLOCK:
+        return xp.mean(elementwise(xp, *arrays), axis=-1)
+    n = arrays[0].shape[-1]
+    flat = [np.reshape(a, (-1, n)) for a in arrays]
+    rows = flat[0].shape[0]
+    sums = np.zeros(rows, dtype=arrays[-1].dtype)
+    if n >= BLOCK:  # long rows: blocks of columns, one partial sum per block
+        for start in range(0, n, BLOCK):
+            part = [a[:, start:start + BLOCK] for a in flat]
+            sums += np.sum(elementwise(np, *part), axis=-1)
+    else:  # short rows: blocks of whole rows
+        step = BLOCK // n
+        for start in range(0, rows, step):
+            part = [a[start:start + step] for a in flat]
+            sums[start:start + step] = np.sum(elementwise(np, *part), axis=-1)
+    sums /= n
+    return sums.reshape(arrays[0].shape[:-1])
+
+
 def take_last(xp, x, index):
     """``x[..., index]`` for an integer array ``index`` of shape ``x.shape[:-1]``."""
     return xp.take_along_axis(x, index[..., None], axis=-1)[..., 0]

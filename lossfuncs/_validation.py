@@ -267,13 +267,11 @@ def check_margin_labels(xp, y_true, concrete):
         is_binary = xp.all((y_true == 0) | (y_true == 1))
         return xp.where(is_binary, 2 * y_true - 1, y_true)
     t = concrete[0]
-    if t.size == 0:
+    n_pos = np.count_nonzero(t == 1)  # counting passes: no full-size temporaries of t
+    if n_pos + np.count_nonzero(t == -1) == t.size:
         return y_true
-    lo, hi = t.min(), t.max()
-    if lo >= 0 and hi <= 1 and np.all((t == 0) | (t == 1)):
+    if n_pos + np.count_nonzero(t == 0) == t.size:
         return 2 * y_true - 1
-    if lo >= -1 and hi <= 1 and not np.any(np.abs(t) != 1):
-        return y_true
     check_finite(t, "y_true")
     values = np.unique(t)
     shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if values.size > 6 else "")

@@ -13,10 +13,23 @@ from lossfuncs import _ops
 from lossfuncs import _validation as v
 
 
+def _labels_and_scores(y_true, y_pred):
+    # y_true's NaN/inf check is part of the label check (labels are exactly +-1 or 0/1)
+    xp, y, f, concrete = v.prepare(y_true, y_pred, check_values=False)
+    if concrete is not None:
+        v.check_finite(concrete[1], "y_pred")
+    return xp, v.check_margin_labels(xp, y, concrete), f
+
+
 def _margins(y_true, y_pred):
-    xp, y, f, concrete = v.prepare(y_true, y_pred)
-    y = v.check_margin_labels(xp, y, concrete)
+    xp, y, f = _labels_and_scores(y_true, y_pred)
     return xp, y, y * f
+
+
+def _mean_of(y_true, y_pred, of_margin):
+    """Validate, then average ``of_margin(xp, y * f)`` over the last axis."""
+    xp, y, f = _labels_and_scores(y_true, y_pred)
+    return _ops.finish(xp, _ops.mean_last_of(xp, lambda xp, y, f: of_margin(xp, y * f), y, f))
 
 
 def _hinge_grad(y_true, y_pred):
@@ -45,10 +58,11 @@ def hinge(y_true, y_pred):
         C. Cortes, V. Vapnik, "Support-vector networks", *Machine Learning* 20 (1995);
         ``keras.losses.hinge``.
     """
-    xp, _, m = _margins(y_true, y_pred)
-    # max(1 - m, 0), updating the fresh temporary m in place (NumPy)
-    slack = _ops.inplace(xp, "add", _ops.inplace(xp, "negative", m), 1)
-    return _ops.finish(xp, _ops.mean_last(xp, _ops.inplace(xp, "maximum", slack, 0)))
+
+    def slack(xp, m):  # max(1 - m, 0), updating the fresh margins in place (NumPy)
+        return _ops.inplace(xp, "maximum", _ops.inplace(xp, "add", _ops.inplace(xp, "negative", m), 1), 0)
+
+    return _mean_of(y_true, y_pred, slack)
 
 
 def _exponential_grad(y_true, y_pred):
@@ -78,9 +92,7 @@ def exponential_loss(y_true, y_pred):
         learning and an application to boosting" (1997); J. Friedman, T. Hastie,
         R. Tibshirani, "Additive logistic regression", *Annals of Statistics* 28 (2000).
     """
-    xp, _, m = _margins(y_true, y_pred)
-    e = _ops.inplace(xp, "exp", _ops.inplace(xp, "negative", m))
-    return _ops.finish(xp, _ops.mean_last(xp, e))
+    return _mean_of(y_true, y_pred, lambda xp, m: xp.exp(-m))
 
 
 def _logistic_grad(y_true, y_pred):
@@ -111,5 +123,4 @@ def logistic_loss(y_true, y_pred):
         T. Hastie, R. Tibshirani, J. Friedman, *The Elements of Statistical Learning*,
         2nd ed. (2009), sec. 10.6.
     """
-    xp, _, m = _margins(y_true, y_pred)
-    return _ops.finish(xp, _ops.mean_last(xp, _ops.softplus(xp, -m)))
+    return _mean_of(y_true, y_pred, lambda xp, m: _ops.softplus(xp, -m))

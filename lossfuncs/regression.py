@@ -11,16 +11,20 @@ from lossfuncs import _ops
 from lossfuncs import _validation as v
 
 
-def _residual(y_true, y_pred, check_values=True):
-    xp, y_true, y_pred, concrete = v.prepare(y_true, y_pred, check_values=check_values)
+def _residual(y_true, y_pred):
+    xp, y_true, y_pred, concrete = v.prepare(y_true, y_pred)
     return xp, y_pred - y_true, concrete
 
 
-def _mean_of_fresh(xp, loss, concrete, scale=1):
-    """``scale`` times the per-sample mean of an elementwise ``loss`` computed with
-    deferred value checks (see ``_validation.check_result``)."""
-    mean = _ops.mean_last(xp, loss)
-    return _ops.finish(xp, v.check_result(mean if scale == 1 else scale * mean, concrete))
+def _mean_of(y_true, y_pred, elementwise):
+    """Validate, then average ``elementwise(xp, y_true, y_pred)`` over the last axis.
+
+    The NaN/inf check is deferred to the result: every regression loss is non-finite
+    when an input is (see ``_validation.check_result``).
+    """
+    xp, y_true, y_pred, concrete = v.prepare(y_true, y_pred, check_values=False)
+    mean = _ops.mean_last_of(xp, elementwise, y_true, y_pred)
+    return _ops.finish(xp, v.check_result(mean, concrete))
 
 
 def _mse_grad(y_true, y_pred):
@@ -46,8 +50,12 @@ def mean_squared_error(y_true, y_pred):
         Gauss, *Theoria motus corporum coelestium* (1809), least squares;
         ``keras.losses.mean_squared_error``.
     """
-    xp, r, concrete = _residual(y_true, y_pred, check_values=False)
-    return _mean_of_fresh(xp, _ops.inplace(xp, "multiply", r, r), concrete)
+
+    def squared(xp, t, p):
+        r = p - t
+        return _ops.inplace(xp, "multiply", r, r)  # r * r, reusing r (NumPy)
+
+    return _mean_of(y_true, y_pred, squared)
 
 
 def _mae_grad(y_true, y_pred):
@@ -74,8 +82,11 @@ def mean_absolute_error(y_true, y_pred):
     References:
         Laplace (1774), least absolute deviations; ``keras.losses.mean_absolute_error``.
     """
-    xp, r, concrete = _residual(y_true, y_pred, check_values=False)
-    return _mean_of_fresh(xp, _ops.inplace(xp, "abs", r), concrete)
+
+    def absolute(xp, t, p):
+        return _ops.inplace(xp, "abs", p - t)
+
+    return _mean_of(y_true, y_pred, absolute)
 
 
 def _log_residual(y_true, y_pred):
@@ -181,15 +192,17 @@ def huber(y_true, y_pred, delta=1.0):
         Mathematical Statistics* 35 (1964); ``keras.losses.huber``.
     """
     delta = _check_delta(delta)
-    xp, r, concrete = _residual(y_true, y_pred, check_values=False)
-    # q (|r| - q/2) with q = min(|r|, delta): r^2/2 inside, delta (|r| - delta/2) beyond.
-    # One branch-free formula: no r^2 is formed beyond delta (no overflow for |r| up
-    # to the float limit) and the linear part is exactly linear. Written as
-    # 2 h (|r| - h) with h = q/2 (exact scalings), updating the temporaries in place.
-    a = _ops.inplace(xp, "abs", r)
-    h = _ops.inplace(xp, "multiply", xp.minimum(a, delta), 0.5)
-    loss = _ops.inplace(xp, "multiply", _ops.inplace(xp, "subtract", a, h), h)
-    return _mean_of_fresh(xp, loss, concrete, scale=2)
+
+    def elementwise(xp, t, p):
+        # q (|r| - q/2) with q = min(|r|, delta): r^2/2 inside, delta (|r| - delta/2)
+        # beyond. Branch-free: no r^2 is formed beyond delta (no overflow for |r| up to
+        # the float limit) and the linear part is exactly linear.
+        # Computed as 2 h (|r| - h) with h = q/2 (exact scalings), in place (NumPy).
+        a = _ops.inplace(xp, "abs", p - t)
+        h = _ops.inplace(xp, "multiply", xp.minimum(a, delta), 0.5)
+        return 2 * _ops.inplace(xp, "multiply", _ops.inplace(xp, "subtract", a, h), h)
+
+    return _mean_of(y_true, y_pred, elementwise)
 
 
 def _log_cosh_grad(y_true, y_pred):
@@ -233,5 +246,4 @@ def log_cosh(y_true, y_pred):
     References:
         ``keras.losses.log_cosh`` (which uses :math:`r + \mathrm{softplus}(-2r) - \log 2`).
     """
-    xp, r, _ = _residual(y_true, y_pred)
-    return _ops.finish(xp, _ops.mean_last(xp, _stable_log_cosh(xp, r)))
+    return _mean_of(y_true, y_pred, lambda xp, t, p: _stable_log_cosh(xp, p - t))
