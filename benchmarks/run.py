@@ -308,6 +308,11 @@ def main(argv=None):
     copy = RESULTS / f"{stamp}{'-quick' if args.quick else ''}.json"
     copy.write_text(text, encoding="utf-8")
     log(f"Wrote {_rel(out)} and {_rel(copy)} in {result['total_seconds']:.0f} s")
+    if out == RESULTS / "latest.json" and all(result[k] for k in ("speed", "accuracy", "build")):
+        from benchmarks import readme  # noqa: PLC0415
+
+        if readme.update():
+            log("Updated the Performance section of README.md")
     return 0
 
 
