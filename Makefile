@@ -47,8 +47,11 @@ tex-deps:
 	@bash scripts/system_deps.sh tex
 
 # ---------------------------------------------------------------- outputs
+# Chapters are first executed in parallel (JOBS kernels) into the execution
+# cache; jupyter-book then finds every chapter cached.
 book: $(STAMP)
 	@mkdir -p $(BUILD)/logs
+	$(PY) scripts/execute_chapters.py --jobs $(JOBS) 2>&1 | tee $(BUILD)/logs/execute.log
 	$(JB) build . -W -n --keep-going 2>&1 | tee $(BUILD)/logs/html.log
 
 pdf: $(STAMP) tex-deps

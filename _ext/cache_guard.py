@@ -4,15 +4,21 @@ jupyter-cache keys a notebook on its own code cells only, so after an edit
 to ``lossfuncs/*.py`` (or to the pinned requirements) the cached outputs --
 plots included -- would be reused.  At ``config-inited`` this extension
 hashes the package sources, requirements.txt, pyproject.toml and the kernel
-configuration below; when the hash differs from the one recorded by the
-previous build it deletes the execution cache and marks every document
-outdated, so each chapter is executed afresh.  An unchanged tree keeps the
-cache (a no-change rebuild takes seconds).
+configuration below; when the hash differs from the one recorded with the
+cache it deletes the execution cache (:func:`guard_cache`).  Each Sphinx
+environment also remembers the hash it was built with: when it differs,
+every document is marked outdated (``env-get-outdated``), so each chapter is
+read -- and executed -- afresh, in the HTML, LaTeX and handout builds alike.
+An unchanged tree keeps the cache (a no-change rebuild takes seconds).
 
-It also prepares the kernel used for execution (via ``IPYTHONDIR``):
-matplotlib emits SVG (chosen by the HTML builder) and PDF (chosen by the
-LaTeX builder), both vector, with a fixed SVG hash salt and a fixed
-SOURCE_DATE_EPOCH so that two clean builds give byte-identical figures.
+It also prepares the kernel used for execution (via ``IPYTHONDIR``,
+:func:`setup_kernel_env`): matplotlib emits SVG (chosen by the HTML builder)
+and PDF (chosen by the LaTeX builder), both vector, with a fixed SVG hash
+salt and a fixed SOURCE_DATE_EPOCH so that two clean builds give
+byte-identical figures.
+
+scripts/execute_chapters.py imports :func:`guard_cache` and
+:func:`setup_kernel_env` to fill the cache in parallel before Sphinx runs.
 """
 
 from __future__ import annotations
@@ -53,6 +59,41 @@ def fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
+def guard_cache(root: Path, cache: Path, log=None) -> str:
+    """Delete ``cache`` unless it was filled with the current fingerprint.
+
+    The fingerprint is recorded next to the cache (``<cache>.fingerprint``).
+    Returns the current fingerprint.
+    """
+    stamp = cache.parent / (cache.name + ".fingerprint")
+    current = fingerprint(root)
+    previous = stamp.read_text().strip() if stamp.exists() else None
+    if previous != current:
+        if cache.exists():
+            if log is not None:
+                log(
+                    "[cache_guard] lossfuncs/requirements changed: "
+                    f"clearing {cache}, every chapter will be re-executed"
+                )
+            shutil.rmtree(cache)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(current + "\n")
+    return current
+
+
+def setup_kernel_env(build_dir: Path) -> None:
+    """Write the kernel configuration and point this process's kernels at it."""
+    ipython_dir = build_dir / ".ipython"
+    profile = ipython_dir / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    cfg = profile / "ipython_kernel_config.py"
+    if not cfg.exists() or cfg.read_text() != KERNEL_CONFIG:
+        cfg.write_text(KERNEL_CONFIG)
+    # Inherited by the kernels that myst-nb (or execute_chapters.py) starts.
+    os.environ["IPYTHONDIR"] = str(ipython_dir.resolve())
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+
+
 def _cache_dir(app) -> Path:
     configured = getattr(app.config, "nb_execution_cache_path", "") or ""
     if configured:
@@ -60,47 +101,51 @@ def _cache_dir(app) -> Path:
     return Path(app.outdir).parent.joinpath(".jupyter_cache").resolve()
 
 
-def _setup_kernel_env(app) -> None:
-    ipython_dir = Path(app.outdir).parent / ".ipython"
-    profile = ipython_dir / "profile_default"
-    profile.mkdir(parents=True, exist_ok=True)
-    cfg = profile / "ipython_kernel_config.py"
-    if not cfg.exists() or cfg.read_text() != KERNEL_CONFIG:
-        cfg.write_text(KERNEL_CONFIG)
-    # Inherited by the kernels that myst-nb starts.
-    os.environ["IPYTHONDIR"] = str(ipython_dir.resolve())
-    os.environ.setdefault("KERAS_BACKEND", "jax")
-
-
 def on_config_inited(app, config) -> None:
-    _setup_kernel_env(app)
-    root = Path(app.srcdir)
-    cache = _cache_dir(app)
-    stamp = cache.parent / (cache.name + ".fingerprint")
-    current = fingerprint(root)
-    previous = stamp.read_text().strip() if stamp.exists() else None
-
-    if previous != current:
-        if cache.exists():
-            logger.info(
-                "[cache_guard] lossfuncs/requirements changed: "
-                "clearing %s, every chapter will be re-executed", cache
-            )
-            shutil.rmtree(cache)
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(current + "\n")
-        app._cache_guard_invalidated = True
-    else:
-        app._cache_guard_invalidated = False
+    setup_kernel_env(Path(app.outdir).parent)
+    app._cache_guard_fingerprint = guard_cache(
+        Path(app.srcdir), _cache_dir(app), log=logger.info
+    )
 
 
 def on_env_get_outdated(app, env, added, changed, removed):
-    if getattr(app, "_cache_guard_invalidated", False):
-        return sorted(env.found_docs - set(added) - set(changed))
-    return []
+    current = getattr(app, "_cache_guard_fingerprint", None)
+    if getattr(env, "cache_guard_fingerprint", None) == current:
+        return []
+    # Stored with the pickled environment: the next build compares against it.
+    env.cache_guard_fingerprint = current
+    return sorted(env.found_docs - set(added) - set(changed))
+
+
+def on_doctree_read(app, doctree) -> None:
+    """Put the cached outputs into ``jupyter_execute/<doc>.ipynb``.
+
+    On a cache hit myst-nb renders the cached outputs but writes the
+    notebook as read from the source (no outputs) to its output folder;
+    merge the cached outputs in, as an executing build would have written it.
+    """
+    config = getattr(app.env, "mystnb_config", None)
+    if config is None or config.execution_mode != "cache":
+        return
+    path = Path(config.output_folder, *(app.env.docname + ".ipynb").split("/"))
+    if not path.is_file():
+        return
+    import nbformat
+    from jupyter_cache import get_cache
+
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if not code or any(c.get("outputs") or c.get("execution_count") for c in code):
+        return
+    try:
+        _, merged = get_cache(config.execution_cache_path).merge_match_into_notebook(nb)
+    except KeyError:
+        return
+    path.write_text(nbformat.writes(merged), encoding="utf-8")
 
 
 def setup(app):
     app.connect("config-inited", on_config_inited)
     app.connect("env-get-outdated", on_env_get_outdated)
+    app.connect("doctree-read", on_doctree_read)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
