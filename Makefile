@@ -56,6 +56,7 @@ book: $(STAMP)
 
 pdf: $(STAMP) tex-deps
 	@mkdir -p $(BUILD)/logs
+	$(PY) scripts/execute_chapters.py --jobs $(JOBS) 2>&1 | tee $(BUILD)/logs/execute.log
 	$(PY) scripts/build_pdfs.py 2>&1 | tee $(BUILD)/logs/pdf.log
 
 bench: $(STAMP)
