@@ -22,7 +22,6 @@ import os
 import warnings
 from collections import defaultdict
 
-import pytest
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from toc import toc_docnames  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -39,24 +40,7 @@ BIN = Path(sys.executable).parent
 
 def toc_chapters() -> list[str]:
     """Docnames under chapters/ in _toc.yml order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            f = node.get("file")
-            if isinstance(f, str):
-                doc = re.sub(r"\.(md|ipynb)$", "", f)
-                if doc.startswith("chapters/") and doc not in found:
-                    found.append(doc)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(toc)
-    return found
+    return [doc for doc in toc_docnames() if doc.startswith("chapters/")]
 
 
 def chapter_title(docname: str) -> str:

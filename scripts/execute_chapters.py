@@ -32,13 +32,14 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 
 sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(ROOT / "scripts"))
 import cache_guard  # noqa: E402
+from toc import toc_docnames  # noqa: E402
 
 
 def book_config() -> dict:
@@ -78,29 +79,13 @@ def parser_configs(config: dict):
 
 def toc_sources() -> list[Path]:
     """Source files of every document in _toc.yml (root included), in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     found: list[Path] = []
-
-    def add(doc: str) -> None:
-        doc = re.sub(r"\.(md|ipynb)$", "", doc)
+    for doc in toc_docnames():
         for suffix in (".md", ".ipynb"):
             path = ROOT / f"{doc}{suffix}"
-            if path.is_file() and path not in found:
+            if path.is_file():
                 found.append(path)
-                return
-
-    def walk(node) -> None:
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if isinstance(node.get(key), str):
-                    add(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(toc)
+                break
     return found
 
 

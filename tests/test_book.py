@@ -28,7 +28,7 @@ SITE = BUILD / "html"
 EXECUTED = BUILD / "jupyter_execute"
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from build_pdfs import chapter_title, handout_name, toc_chapters  # noqa: E402
+from build_pdfs import handout_name, toc_chapters  # noqa: E402
 
 from testsupport import skip_or_fail  # noqa: E402
 
@@ -236,7 +236,7 @@ def tiny_books(tmp_path_factory):
     b = make_tiny_book(base / "b")
     log_a = build(a)
     figures_a = figure_files(a)
-    log_b = build(b)
+    build(b)
     figures_b = figure_files(b)
     return a, log_a, figures_a, figures_b
 
