@@ -10,6 +10,7 @@ chapters import the copy's ``lossfuncs`` (not the editable install's). Edits for
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -64,8 +65,12 @@ def measure(root: Path, *, timeout=900, log=print, keep=False):
         venv_bin = course / ".venv" / "bin"
         env = dict(os.environ, KERAS_BACKEND="jax", PYTHONHASHSEED="0", PYTHONPATH=str(course),
                    PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
-        jb = [str(venv_bin / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
         py = str(venv_bin / "python")
+        # What `make book` runs: the chapters executed 2 at a time into the cache, then
+        # Sphinx (which then executes nothing). `make pdf` pre-executes the same way.
+        pre = f"{shlex.quote(py)} scripts/execute_chapters.py --jobs 2"
+        jb = ["bash", "-c", f"{pre} && {shlex.quote(str(venv_bin / 'jupyter-book'))} "
+              "build . -W -n --keep-going"]
 
         def run(label, cmd):
             steps.append(_run(label, cmd, course, env, timeout, log))
@@ -87,7 +92,8 @@ def measure(root: Path, *, timeout=900, log=print, keep=False):
         if (course / "scripts" / "build_pdfs.py").exists():
             # `make pdf` is this script after its set-up prerequisites (venv, TeX packages),
             # which must not run against the shared .venv: call the script itself.
-            run("PDF book + handouts (make pdf)", [py, "scripts/build_pdfs.py"])
+            run("PDF book + handouts (make pdf)",
+                ["bash", "-c", f"{pre} && {shlex.quote(py)} scripts/build_pdfs.py"])
         else:
             steps.append({"step": "PDF book + handouts (make pdf)", "ok": False, "seconds": None,
                           "returncode": None, "command": "", "tail": "scripts/build_pdfs.py "
