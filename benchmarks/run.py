@@ -273,19 +273,20 @@ def main(argv=None):
         f"numpy {m['versions']['numpy']}, keras {m['versions']['keras']}, "
         f"jax {m['versions']['jax']}; OPENBLAS_CORETYPE={m['OPENBLAS_CORETYPE']}\n")
 
-    if not args.skip_accuracy:
+    sections = (
+        ("accuracy", args.skip_accuracy, run_accuracy,
+         lambda section: accuracy_targets(section["cases"]), print_accuracy),
+        ("speed", args.skip_speed, run_speed,
+         lambda section: speed_targets(section["rows"]), print_speed),
+    )
+    for key, skip, measure, targets, show in sections:
+        if skip:
+            continue
         t0 = time.perf_counter()
-        result["accuracy"] = run_accuracy(args, names, log)
-        result["accuracy"]["seconds"] = round(time.perf_counter() - t0, 1)
-        result["target_summary"]["accuracy"] = accuracy_targets(result["accuracy"]["cases"])
-        print_accuracy(result["accuracy"], result["target_summary"]["accuracy"])
-        print()
-    if not args.skip_speed:
-        t0 = time.perf_counter()
-        result["speed"] = run_speed(args, names, log)
-        result["speed"]["seconds"] = round(time.perf_counter() - t0, 1)
-        result["target_summary"]["speed"] = speed_targets(result["speed"]["rows"])
-        print_speed(result["speed"], result["target_summary"]["speed"])
+        result[key] = measure(args, names, log)
+        result[key]["seconds"] = round(time.perf_counter() - t0, 1)
+        result["target_summary"][key] = targets(result[key])
+        show(result[key], result["target_summary"][key])
         print()
     if not (args.skip_build or args.quick):
         log("Course build timings (temporary copy of the committed tree)")
