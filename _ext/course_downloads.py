@@ -169,7 +169,7 @@ def on_doctree_resolved(app, doctree, docname):
             title = app.env.titles.get(chapter)
             item = nodes.list_item()
             para = nodes.paragraph()
-            para += nodes.Text((title.astext() if title else chapter) + ": ")
+            para += nodes.Text((title.astext() if title else chapter) + " — ")
             para += _link("notebook (.ipynb)", up + notebook_path(chapter))
             para += nodes.Text(" · ")
             para += _link("handout (PDF)", f"{up}{PDF_DIR}/{handout_name(chapter)}")
