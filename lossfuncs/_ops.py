@@ -106,7 +106,7 @@ def mean_last_of(xp, elementwise, *arrays):
     """
     size = arrays[0].size
     if not is_numpy(xp) or size <= BLOCK:
-        return xp.mean(elementwise(xp, *arrays), axis=-1)
+        return mean_last(xp, elementwise(xp, *arrays))
     n = arrays[0].shape[-1]
     flat = [np.reshape(a, (-1, n)) for a in arrays]
     rows = flat[0].shape[0]
