@@ -75,12 +75,14 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0):
         ``keras.losses.binary_crossentropy``.
     """
     xp, t, p = _binary_inputs(y_true, y_pred, from_logits, label_smoothing)
-    if from_logits:
-        loss = t * _ops.softplus(xp, -p) + (1 - t) * _ops.softplus(xp, p)
-    else:
+
+    def elementwise(xp, t, p):
+        if from_logits:
+            return t * _ops.softplus(xp, -p) + (1 - t) * _ops.softplus(xp, p)
         pc = xp.clip(p, EPS, 1 - EPS)
-        loss = -(t * xp.log(pc) + (1 - t) * xp.log1p(-pc))
-    return _ops.finish(xp, _ops.mean_last(xp, loss))
+        return -(t * xp.log(pc) + (1 - t) * xp.log1p(-pc))
+
+    return _ops.finish(xp, _ops.mean_last_of(xp, elementwise, t, p))
 
 
 # ---------------------------------------------------------------------- categorical
