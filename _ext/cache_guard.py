@@ -44,7 +44,7 @@ c.IPKernelApp.exec_lines = [
 ]
 """
 
-GUARDED = ("lossfuncs/**/*.py", "requirements.txt", "pyproject.toml")
+GUARDED = ("lossfuncs/**/*.py", "coursekit/**/*.py", "requirements.txt", "pyproject.toml")
 
 
 def fingerprint(root: Path) -> str:

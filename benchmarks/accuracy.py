@@ -33,7 +33,7 @@ import mpmath
 import numpy as np
 
 import lossfuncs as lf
-from lossfuncs import article
+from coursekit import article
 
 #: Significant digits on which successive reference evaluations must agree.
 DIGITS = 50

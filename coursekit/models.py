@@ -1,7 +1,7 @@
 """Small Keras models and a seeded training loop for the course's demos.
 
-Keras is imported lazily, so ``import lossfuncs`` stays light. The backend is JAX
-(set by ``lossfuncs/__init__.py`` unless ``KERAS_BACKEND`` says otherwise).
+Keras is imported lazily, on first use. The backend is JAX (set by
+``lossfuncs/__init__.py`` unless ``KERAS_BACKEND`` says otherwise).
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def margin_atlas(ax=None, m=None):
     Returns:
         The matplotlib axes.
     """
-    from lossfuncs.margin import exponential_loss, hinge, logistic_loss
+    from lossfuncs import exponential_loss, hinge, logistic_loss
 
     if ax is None:
         _, ax = plt.subplots(figsize=(6.0, 3.8))
