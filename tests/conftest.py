@@ -141,12 +141,12 @@ def sample(case, rng, shape):
     return t, t + r
 
 
-@pytest.fixture(params=CASES, ids=[c.name for c in CASES])
+@pytest.fixture(params=CASES, ids=[c.name for c in CASES], scope="session")
 def case(request):
     return request.param
 
 
-@pytest.fixture(params=LOSSES, ids=[s.name for s in LOSSES])
+@pytest.fixture(params=LOSSES, ids=[s.name for s in LOSSES], scope="session")
 def spec(request):
     return request.param
 
