@@ -97,7 +97,7 @@ class Loss:
         return f"<loss lossfuncs.{self.__name__}>"
 
     def __reduce__(self):  # pickles as a reference to the public loss
-        return (getattr, (sys.modules["lossfuncs"], self.__name__))
+        return (public, (self.__name__,))
 
 
 class Gradient:
@@ -127,7 +127,13 @@ class Gradient:
         return f"<gradient lossfuncs.{self.loss.__name__}.grad>"
 
     def __reduce__(self):
-        return (getattr, (self.loss, "grad"))
+        return (public, (self.loss.__name__, "grad"))
+
+
+def public(name, attribute=None):
+    """``lossfuncs.<name>`` (or its ``.grad``): what a pickled loss unpickles to."""
+    loss = getattr(sys.modules["lossfuncs"], name)
+    return loss if attribute is None else getattr(loss, attribute)
 
 
 # ---------------------------------------------------------------------- coercion
@@ -238,7 +244,7 @@ def _cast_target(xp, y_true, dtype):
         t = np.asarray(y_true)
         _validation.check_finite(t, "y_true")
         biggest = float(np.max(np.abs(t)))
-        if biggest > np.finfo(dtype).max:
+        if biggest > float(np.finfo(dtype).max):
             raise ValueError(
                 f"y_true holds values up to {biggest:g}, beyond the range of {dtype} (the "
                 f"precision of y_pred, in which the loss is computed). Pass y_pred in "
