@@ -6,6 +6,8 @@ cancellation; the docstring says which textbook form it replaces and why.
 
 import math
 
+import numpy as np
+
 #: Probability clipping bound, the same as ``keras.backend.epsilon()``.
 EPSILON = 1e-7
 
@@ -65,13 +67,24 @@ def kl_excess(xp, u):
     series of 17 terms takes over; beyond, the cancellation costs at most 40 rounding
     errors of the result.
     """
-    small = xp.abs(u) < 0.1
-    x = xp.where(small, u, 0)
-    series = _EXCESS_SERIES[-1]
+    g = (1 + u) * xp.log1p(u) - u
+    return where_small(xp, xp.abs(u) < 0.1, _excess_series, u, g)
+
+
+def _excess_series(xp, u):
+    total = _EXCESS_SERIES[-1]
     for c in reversed(_EXCESS_SERIES[:-1]):
-        series = c + x * series
-    far = xp.where(small, 1, u)
-    return xp.where(small, x * x * series, (1 + far) * xp.log1p(far) - far)
+        total = c + u * total
+    return u * u * total
+
+
+def where_small(xp, mask, f, x, otherwise):
+    """``where(mask, f(xp, x), otherwise)``, evaluating ``f`` only on the masked entries
+    of NumPy arrays (JAX evaluates both sides and selects, as ``jnp.where`` does)."""
+    if isinstance(otherwise, np.ndarray):
+        otherwise[mask] = f(xp, x[mask])
+        return otherwise
+    return xp.where(mask, f(xp, xp.where(mask, x, 0)), otherwise)
 
 
 def exact_sum(xp, x):
