@@ -21,8 +21,9 @@ Builders:
   and an empty container that the script fills; ``explorables.js`` and
   ``explorables.css`` are added to the pages that use the directive.
 * LaTeX/PDF: nothing (the chapter's static figure stands in).
-* Any other builder (e.g. a notebook export): one paragraph with the caption
-  and a link to the web page, where the figure lives.  The link starts with
+* Any other builder (e.g. a notebook export): one paragraph naming the figure
+  and a link to the web page, where the figure lives (its one-line description
+  comes from :data:`BUILDERS`).  The link starts with
   ``explorables_site_url`` (default: ``html_baseurl``); without either it is
   the page's path relative to the site root.
 
@@ -32,7 +33,6 @@ never use the directive do not need it.
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import math
@@ -299,10 +299,9 @@ def on_doctree_resolved(app, doctree, docname):
             base += "/"
         url = f"{base}{docname}.html#{_anchor(node['name'])}"
         para = nodes.paragraph(classes=["explorable-link"])
-        para += nodes.strong(text="Interactive figure (web page only): ")
-        para += nodes.Text(node["description"] + ". ")
-        para += [copy.deepcopy(child) for child in node.children]
-        para += nodes.Text(" Open it in this chapter's web page: ")
+        para += nodes.strong(text="Interactive figure:")
+        description = node["description"]
+        para += nodes.Text(f" {description[0].upper()}{description[1:]}, on this chapter's web page: ")
         para += nodes.reference("", url, refuri=url, internal=False)
         para += nodes.Text(".")
         node.replace_self(para)
