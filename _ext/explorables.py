@@ -284,6 +284,11 @@ def depart_explorable_html(self, node):
     self.body.append("</figcaption></figure>\n")
 
 
+def skip_explorable(self, node):
+    """Other writers: nothing (normally the node is replaced at doctree-resolved)."""
+    raise nodes.SkipNode
+
+
 def on_doctree_resolved(app, doctree, docname):
     found = list(doctree.findall(explorable))
     if not found:
@@ -358,6 +363,10 @@ def setup(app):
     app.add_node(
         explorable,
         html=(visit_explorable_html, depart_explorable_html),
+        latex=(skip_explorable, None),
+        text=(skip_explorable, None),
+        man=(skip_explorable, None),
+        texinfo=(skip_explorable, None),
     )
     app.add_directive("explorable", ExplorableDirective)
     app.connect("config-inited", on_config_inited)

@@ -165,7 +165,7 @@
   /** A table of readouts: columns `cols`; rows [label, swatch class, [key per column]]
    *  (null: empty cell).  Returns set(key, value). */
   function readouts(parent, caption, cols, rows) {
-    var table = h("table", {"class": "xp-readouts"}, parent);
+    var table = h("table", {"class": "xp-readouts"}, h("div", {"class": "xp-scroll"}, parent));
     if (caption) h("caption", {}, table, caption);
     var head = h("tr", {}, h("thead", {}, table));
     h("td", {}, head);
@@ -346,7 +346,7 @@
     var chart = new Chart(h("div", {"class": "xp-charts xp-wide"}, app),
                           {x: D.xlim, y: D.ylim, xlabel: "feature x", ylabel: "target y", height: undefined});
     var pointsOut = h("output", {"data-key": "points", hidden: "hidden"}, app);
-    var set = readouts(app, "Fitted lines y = w x + b", ["slope w", "intercept b", "its mean loss"], [
+    var set = readouts(app, "Fitted lines y = w x + b", ["slope w", "intercept b", "mean loss"], [
       ["MSE", "xp-s1", ["mse_w", "mse_b", "mse_loss"]],
       ["MAE", "xp-s2", ["mae_w", "mae_b", "mae_loss"]],
       ["Huber", "xp-s0", ["huber_w", "huber_b", "huber_loss"]]]);
