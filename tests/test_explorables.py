@@ -12,7 +12,9 @@ the page reports.  Agreement: relative difference at most 1e-6 (numbers that
 are zero up to 1e-12 compare absolutely).  No console error, no uncaught
 exception, no request to another host.  Besides: light and dark mode give
 readable contrast, figure text is at least the body size, captions exist,
-and a page opened from disk (file://) runs its figures.
+and a page opened from disk (file://) runs its figures.  Outside the web page
+(a throwaway Sphinx project): the LaTeX output has no trace of the figure, and
+other writers get one paragraph with the link to the web page.
 
 Run after `make book` (as `make test` does).
 """
@@ -460,7 +462,8 @@ sel => {
   const lines = [...fig.querySelectorAll('path.xp-line')].map(p => ratio(rgb(getComputedStyle(p).stroke), bg));
   const tick = fig.querySelector('svg text');
   const body = document.querySelector('article p') || document.querySelector('main p');
-  return {text: ratio(text, bg), lines,
+  const caption = rgb(getComputedStyle(fig.querySelector('figcaption')).color);
+  return {text: Math.min(ratio(text, bg), ratio(caption, bg)), lines,
           tickSize: parseFloat(getComputedStyle(tick).fontSize),
           outputSize: parseFloat(getComputedStyle(fig.querySelector('.xp-readouts output')).fontSize),
           bodySize: parseFloat(getComputedStyle(body).fontSize),
@@ -514,3 +517,41 @@ def test_works_from_file(browser):
         explorable_errors = [e for e in errors if "explorables" in e or "uncaught" in e]
         assert not explorable_errors, f"{path} (file://): " + "\n".join(explorable_errors)
         assert not outside, f"{path} (file://): requests leaving the disk: {outside}"
+
+
+# ---------------------------------------------------------------- outside the web page
+
+
+def test_outside_html(tmp_path):
+    """PDF (LaTeX): nothing; other channels (here the text writer): a paragraph with the link."""
+    import subprocess
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        "extensions = ['myst_parser', 'explorables']\n"
+        "myst_enable_extensions = ['colon_fence']\n"
+        "explorables_site_url = 'https://example.org/course'\n"
+        "root_doc = 'page'\n"
+    )
+    (src / "page.md").write_text(
+        "# A chapter\n\nBefore.\n\n"
+        ":::{explorable} margin-losses\n:caption: Move the margin and compare the losses.\n:::\n\n"
+        "After.\n"
+    )
+    outputs = {}
+    for builder in ("text", "latex"):
+        out = tmp_path / builder
+        run = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", builder, str(src), str(out)],
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        outputs[builder] = out
+    text = (outputs["text"] / "page.txt").read_text(encoding="utf-8")
+    assert "Interactive figure:" in text
+    assert "https://example.org/course/page.html#explorable-margin-losses" in "".join(text.split())
+    assert "Before." in text and "After." in text
+    tex = next(outputs["latex"].glob("*.tex")).read_text(encoding="utf-8")
+    assert "Before." in tex and "After." in tex
+    assert "explorable" not in tex.lower() and "Interactive figure" not in tex
