@@ -42,14 +42,28 @@
     return t === "-0" ? "0" : t;
   }
 
+  /** Round-numbered ticks in [lo, hi], about n of them and at least 3. */
   function niceTicks(lo, hi, n) {
-    var span = hi - lo, raw = span / Math.max(n, 1);
-    var mag = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10));
-    var step = mag * ([1, 2, 2.5, 5, 10].find(function (m) { return m * mag >= raw; }) || 10);
-    var out = [];
-    for (var v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step)
-      out.push(Math.abs(v) < 1e-12 * step ? 0 : Math.round(v / step) * step);
-    return out;
+    for (var want = Math.max(n, 2); ; want++) {
+      var raw = (hi - lo) / want;
+      var mag = Math.pow(10, Math.floor(Math.log(raw) / Math.LN10));
+      var step = mag * ([1, 2, 2.5, 5, 10].find(function (m) { return m * mag >= raw; }) || 10);
+      var out = [];
+      for (var v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step)
+        out.push(Math.abs(v) < 1e-12 * step ? 0 : Math.round(v / step) * step);
+      if (out.length >= 3 || want > 20) return out;
+    }
+  }
+
+  /** The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of 10) >= v. */
+  function niceCeil(v) {
+    var mag = Math.pow(10, Math.floor(Math.log(v) / Math.LN10));
+    var m = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find(function (k) { return k * mag >= v * (1 - 1e-12); });
+    return m * mag;
+  }
+
+  function absMax(values) {
+    return values.reduce(function (a, v) { return Math.max(a, Math.abs(v)); }, 0);
   }
 
   var uid = 0;
@@ -242,6 +256,10 @@
 
     function render() {
       var d = D.deltas[state.d], j = probes[state.p], r = D.r[j];
+      // axes follow the Huber curve: small delta shows the |r| limit, large delta the r^2/2 one
+      var top = niceCeil(1.2 * absMax(D.huber[state.d])), gtop = niceCeil(1.2 * absMax(D.huber_grad[state.d]));
+      cL.opts.y = [0, top];
+      cG.opts.y = [-gtop, gtop];
       var dmae = D.mae.map(function (v) { return d * v; });
       var dmaeG = D.mae_grad.map(function (v) { return d * v; });
       [[cL, D.huber[state.d], D.half_mse, dmae], [cG, D.huber_grad[state.d], D.half_mse_grad, dmaeG]]
