@@ -70,7 +70,7 @@
 
   /**
    * An SVG chart filling its container's width; text in the page's font size.
-   * opts: x: [lo, hi], y: [lo, hi], xlabel, ylabel, height, xlog, xticks, yticks.
+   * opts: x: [lo, hi], y: [lo, hi], xlabel, ylabel, heightEm, xlog, xticks, yticks.
    */
   function Chart(parent, opts) {
     this.opts = opts;
@@ -82,7 +82,7 @@
     var o = this.opts, box = this.box;
     box.textContent = "";
     var fs = parseFloat(getComputedStyle(box).fontSize) || 16;
-    var W = Math.max(box.clientWidth, 240), H = o.height || Math.round(13.5 * fs);
+    var W = Math.max(box.clientWidth, 240), H = Math.round((o.heightEm || 13.5) * fs);
     var yt = o.yticks || niceTicks(o.y[0], o.y[1], Math.max(2, Math.floor((H - 3.7 * fs) / (2.2 * fs))));
     var chars = Math.max.apply(null, yt.map(function (t) { return fmt(t).length; }));
     var m = {l: (2.0 + 0.62 * chars) * fs, r: 0.8 * fs, t: 0.8 * fs, b: 2.9 * fs};
@@ -362,7 +362,7 @@
     legend(app, [["xp-s1", "MSE fit"], ["xp-s2", "MAE fit"], ["xp-s0", "Huber fit"],
                  ["xp-true", "true line y = 2x + 1"]]);
     var chart = new Chart(h("div", {"class": "xp-charts xp-wide"}, app),
-                          {x: D.xlim, y: D.ylim, xlabel: "feature x", ylabel: "target y", height: undefined});
+                          {x: D.xlim, y: D.ylim, xlabel: "feature x", ylabel: "target y", heightEm: 20});
     var pointsOut = h("output", {"data-key": "points", hidden: "hidden"}, app);
     var set = readouts(app, "Fitted lines y = w x + b", ["slope w", "intercept b", "mean loss"], [
       ["MSE", "xp-s1", ["mse_w", "mse_b", "mse_loss"]],
@@ -566,7 +566,7 @@
                  ["xp-s0", "best q under forward KL D(p\u2016q): covers both"],
                  ["xp-s1", "best q under reverse KL D(q\u2016p): picks one"]]);
     var chart = new Chart(h("div", {"class": "xp-charts xp-wide"}, app),
-                          {x: [g.x[0], g.x[1]], y: [0, 0.06], xlabel: "x", ylabel: "probability per grid cell"});
+                          {x: [g.x[0], g.x[1]], y: [0, 0.06], xlabel: "x", ylabel: "probability per grid cell", heightEm: 16});
     var set = readouts(app, "The best Gaussians q (grid search over mean and sd)",
                        ["mean", "sd", "D(p\u2016q)", "D(q\u2016p)"], [
       ["forward KL", "xp-s0", ["forward_mean", "forward_sd", "forward_kl_pq", "forward_kl_qp"]],
