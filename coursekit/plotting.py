@@ -201,3 +201,37 @@ def score_contours(ax, predict, X, levels=(-1.0, 0.0, 1.0), *, resolution=200,
         ax.plot([], [], color=colors if isinstance(colors, str) else colors[0],
                 linestyle="-", linewidth=1.2, label=label)
     return cs
+
+
+LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
+MARKERS = (None, None, None, None, "o", "s", "^", "D")
+
+
+def distinguish(*axes, skip_labels=("_",)):
+    """Give every labelled line of each axes its own line style (and, from the fifth
+    line on, a marker), so that the series stay apart when printed in black and white.
+
+    Call it after plotting; a legend already drawn is redrawn with the new styles.
+    Lines whose label starts with one of ``skip_labels`` (matplotlib's unlabelled
+    lines start with ``"_"``) keep their style, e.g. reference lines.
+
+    Args:
+        *axes: matplotlib axes, or figures (all their axes are treated).
+
+    Returns:
+        None.
+    """
+    flat = []
+    for item in axes:
+        flat.extend(item.axes if hasattr(item, "axes") and isinstance(item.axes, list) else [item])
+    for ax in flat:
+        lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith(tuple(skip_labels))]
+        for i, line in enumerate(lines):
+            line.set_linestyle(LINE_STYLES[i % len(LINE_STYLES)])
+            marker = MARKERS[i % len(MARKERS)]
+            if marker is not None:
+                line.set_marker(marker)
+                line.set_markevery(0.1)
+                line.set_markersize(4)
+        if ax.get_legend() is not None:
+            ax.legend()
