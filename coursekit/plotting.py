@@ -201,3 +201,67 @@ def score_contours(ax, predict, X, levels=(-1.0, 0.0, 1.0), *, resolution=200,
         ax.plot([], [], color=colors if isinstance(colors, str) else colors[0],
                 linestyle="-", linewidth=1.2, label=label)
     return cs
+
+
+SERIES_LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
+SERIES_MARKERS = ("o", "s", "^", "D", "v", "x", "P")
+
+
+def series_style(i, *, n_points=None):
+    """Keyword arguments that keep the ``i``-th line of a plot legible in black and white.
+
+    Each series gets its own colour *and* its own line style; when ``n_points`` is
+    given, a marker too, drawn about ten times along the line.
+
+    Example: ``ax.plot(x, y, label="s = 0.1", **series_style(1, n_points=x.size))``.
+    """
+    colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
+    style = {"color": colors[i % len(colors)],
+             "linestyle": SERIES_LINESTYLES[i % len(SERIES_LINESTYLES)]}
+    if n_points is not None:
+        style |= {"marker": SERIES_MARKERS[i % len(SERIES_MARKERS)],
+                  "markevery": max(1, n_points // 10), "markersize": 5}
+    return style
+
+
+def class_regions(ax, predict, X, y, *, resolution=150, title=None):
+    """Decision regions readable without colour: grey levels and one marker per class.
+
+    Like :func:`decision_regions`, but each predicted region is a grey level
+    (light to dark) and each class's points have their own marker (circle, square,
+    triangle, ...) with a legend, so the figure survives black-and-white printing.
+
+    Args:
+        ax: matplotlib axes.
+        predict: function mapping an ``(m, 2)`` float32 array to scores: ``(m,)`` or
+            ``(m, 1)`` logits (class 1 where positive) or ``(m, k)`` (argmax taken).
+        X, y: the data, ``(n, 2)`` features and integer labels ``(n,)`` or ``(n, 1)``.
+        resolution: grid points per axis.
+        title: optional axes title.
+    """
+    y = np.asarray(y).reshape(-1).astype(int)
+    pad = 0.5
+    x0 = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
+    x1 = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
+    g0, g1 = np.meshgrid(x0, x1)
+    grid = np.stack([g0.ravel(), g1.ravel()], axis=1).astype(np.float32)
+    scores = np.asarray(predict(grid))
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        z = np.argmax(scores, axis=1)
+    else:
+        z = (scores.reshape(-1) > 0).astype(int)
+    n_classes = max(int(y.max()), int(z.max())) + 1
+    greys = mpl.colors.ListedColormap(
+        [str(v) for v in np.linspace(0.95, 0.7, n_classes)])
+    ax.pcolormesh(g0, g1, z.reshape(g0.shape), cmap=greys, vmin=-0.5,
+                  vmax=n_classes - 0.5, shading="auto", rasterized=True)
+    for c in range(n_classes):
+        pts = X[y == c]
+        ax.scatter(pts[:, 0], pts[:, 1], s=16, marker=SERIES_MARKERS[c % 7],
+                   facecolor="white" if c % 2 == 0 else "black",
+                   edgecolor="black", linewidth=0.6, label=f"class {c}")
+    ax.set(xlabel="feature $x_1$", ylabel="feature $x_2$")
+    ax.legend(loc="best", framealpha=0.8, frameon=True)
+    if title:
+        ax.set_title(title)
+    return ax
