@@ -63,3 +63,27 @@ def fit(model, X, y, loss, *, epochs=50, learning_rate=0.05, batch_size=32,
 def predict(model, X):
     """Model outputs as a NumPy array (no progress bar)."""
     return np.asarray(model.predict(X, verbose=0))
+
+
+def train_jax(risk, params, *, steps=100, learning_rate=0.1):
+    """Plain full-batch gradient descent on ``risk(params)`` with JAX.
+
+    ``risk`` maps the parameters (an array or a tuple/list/dict of arrays) to the
+    scalar training loss, typically the mean of a ``lossfuncs`` loss over the data.
+    Each step computes the loss and its gradient with ``jax.value_and_grad``
+    (compiled once) and moves every parameter by ``-learning_rate * gradient``.
+
+    Returns:
+        ``(params, history)``: the trained parameters and a NumPy array with the
+        loss before each step.
+    """
+    import jax
+
+    value_and_grad = jax.jit(jax.value_and_grad(risk))
+    history = []
+    for _ in range(steps):
+        value, grads = value_and_grad(params)
+        history.append(float(value))
+        params = jax.tree_util.tree_map(lambda p, g: p - learning_rate * g,
+                                        params, grads)
+    return params, np.asarray(history)
