@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from benchmarks import accuracy
+from lossfuncs import _validation as v
 
 SIZES = (10**3, 10**5, 10**6, 10**7)
 DTYPES = ("float32", "float64")
@@ -24,34 +25,38 @@ DTYPES = ("float32", "float64")
 CLASSES = 10
 
 
-def inputs(name, n, dtype, seed=0):
-    """Realistic ``(y_true, y_pred)`` with ``n`` elements in ``y_pred`` for case ``name``."""
+def inputs(name, n, dtype, seed=0, classes=CLASSES):
+    """Realistic ``(y_true, y_pred)`` with ``n`` elements in ``y_pred`` for case ``name``,
+    drawn from the domains the registry declares (``y_true`` is None for entropy)."""
     rng = np.random.default_rng(seed)
     dt = np.dtype(dtype)
     case = accuracy.CASES[name]
-    if case.kind in ("rows", "sparse"):
-        shape = (max(n // CLASSES, 1), CLASSES)
-        logits = rng.standard_normal(shape)
-        if case.options.get("from_logits"):
-            p = logits
-        else:
-            e = np.exp(logits)
-            p = e / e.sum(axis=-1, keepdims=True)
-        labels = rng.integers(0, CLASSES, size=shape[0])
-        if case.kind == "sparse":
-            return labels, p.astype(dt)
-        if name == "kl_divergence":
-            e = np.exp(rng.standard_normal(shape))
-            return (e / e.sum(axis=-1, keepdims=True)).astype(dt), p.astype(dt)
-        return np.eye(CLASSES)[labels].astype(dt), p.astype(dt)
-    if name == "msle":
-        return rng.exponential(10.0, n).astype(dt), rng.exponential(10.0, n).astype(dt)
-    if name == "binary_crossentropy":
-        return (rng.random(n) < 0.5).astype(dt), rng.uniform(0.01, 0.99, n).astype(dt)
-    if name == "binary_crossentropy_logits":
-        return (rng.random(n) < 0.5).astype(dt), (3 * rng.standard_normal(n)).astype(dt)
-    if case.family == "margin":
+    y_true, y_pred = case.spec.y_true, case.spec.y_pred
+
+    def dirichlet(shape):
+        e = np.exp(rng.standard_normal(shape))
+        return (e / e.sum(axis=-1, keepdims=True)).astype(dt)
+
+    if not case.spec.elementwise:
+        shape = (max(n // classes, 1), classes)
+        p = (rng.standard_normal(shape).astype(dt) if case.from_logits else dirichlet(shape))
+        labels = rng.integers(0, classes, size=shape[0])
+        if y_true is None:
+            return None, p
+        if case.spec.sparse:
+            return labels, p
+        if isinstance(y_true, v.Distributions):
+            return dirichlet(shape), p
+        return np.eye(classes, dtype=dt)[labels], p
+    if isinstance(y_true, v.MarginLabels):
         return np.where(rng.random(n) < 0.5, -1.0, 1.0).astype(dt), rng.standard_normal(n).astype(dt)
+    if isinstance(y_pred, v.Probabilities):
+        p = 3 * rng.standard_normal(n) if case.from_logits else rng.uniform(0.01, 0.99, n)
+        return (rng.random(n) < 0.5).astype(dt), p.astype(dt)
+    if isinstance(y_pred, v.AboveMinusOne):
+        return rng.exponential(10.0, n).astype(dt), rng.exponential(10.0, n).astype(dt)
+    if isinstance(y_pred, v.NonNegative):
+        return rng.poisson(3.0, n).astype(dt), rng.exponential(3.0, n).astype(dt)
     return rng.standard_normal(n).astype(dt), rng.standard_normal(n).astype(dt)
 
 
@@ -81,7 +86,7 @@ def floor(n, dtype, *, target, repeat):
     return time_call(lambda: np.add(a, b, out=buf), target=target, repeat=repeat)[0]
 
 
-def measure(names, sizes, dtypes, *, target, repeat_for, progress=None):
+def measure(names, sizes, dtypes, *, target, repeat_for):
     """Time every case at every size and dtype. Returns a list of row dicts."""
     rows = []
     for n in sizes:
@@ -106,6 +111,4 @@ def measure(names, sizes, dtypes, *, target, repeat_for, progress=None):
                     row[impl] = {"seconds": sec, "ratio_to_floor": sec / fl,
                                  "number": number, "repeat": runs}
                 rows.append(row)
-                if progress:
-                    progress(row)
     return rows

@@ -203,43 +203,92 @@ def score_contours(ax, predict, X, levels=(-1.0, 0.0, 1.0), *, resolution=200,
     return cs
 
 
-SERIES_LINESTYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
-SERIES_MARKERS = ("o", "s", "^", "D", "v", "x", "P")
+# Black-and-white-safe drawing: every curve differs by line style and marker as well
+# as by colour, so figures stay readable when printed in grey.
+LINE_STYLES = [
+    {"color": "#1f77b4", "linestyle": "-", "marker": None},
+    {"color": "#d62728", "linestyle": "--", "marker": None},
+    {"color": "#2ca02c", "linestyle": "-.", "marker": None},
+    {"color": "#ff7f0e", "linestyle": ":", "marker": None},
+    {"color": "#9467bd", "linestyle": (0, (5, 1, 1, 1, 1, 1)), "marker": None},
+]
+CLASS_MARKERS = [
+    {"marker": "o", "facecolor": "white", "edgecolor": "black"},
+    {"marker": "^", "facecolor": "0.35", "edgecolor": "black"},
+    {"marker": "s", "facecolor": "0.8", "edgecolor": "black"},
+]
 
 
-def series_style(i, *, n_points=None):
-    """Keyword arguments that keep the ``i``-th line of a plot legible in black and white.
+def line_style(i):
+    """Colour, line style and marker of the ``i``-th curve of a figure.
 
-    Each series gets its own colour *and* its own line style; when ``n_points`` is
-    given, a marker too, drawn about ten times along the line.
-
-    Example: ``ax.plot(x, y, label="s = 0.1", **series_style(1, n_points=x.size))``.
+    The styles cycle through :data:`LINE_STYLES`; use them as
+    ``ax.plot(x, y, **line_style(i))`` so curves differ without colour.
     """
-    colors = mpl.rcParams["axes.prop_cycle"].by_key()["color"]
-    style = {"color": colors[i % len(colors)],
-             "linestyle": SERIES_LINESTYLES[i % len(SERIES_LINESTYLES)]}
-    if n_points is not None:
-        style |= {"marker": SERIES_MARKERS[i % len(SERIES_MARKERS)],
-                  "markevery": max(1, n_points // 10), "markersize": 5}
+    style = dict(LINE_STYLES[i % len(LINE_STYLES)])
+    if style["marker"] is None:
+        del style["marker"]
     return style
 
 
-def class_regions(ax, predict, X, y, *, resolution=150, title=None):
-    """Decision regions readable without colour: grey levels and one marker per class.
+def margin_losses(ax=None, m=None, *, zero_one=True):
+    """The margin losses (hinge, logistic in bits, exponential) and the 0-1 loss.
 
-    Like :func:`decision_regions`, but each predicted region is a grey level
-    (light to dark) and each class's points have their own marker (circle, square,
-    triangle, ...) with a legend, so the figure survives black-and-white printing.
+    Like :func:`margin_atlas`, but each curve has its own line style, so the figure
+    reads in black and white. The logistic loss is divided by :math:`\\log 2` (bits)
+    so that it passes through (0, 1) like the others.
+
+    Returns:
+        The matplotlib axes.
+    """
+    from lossfuncs import exponential_loss, hinge, logistic_loss
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.0, 3.6))
+    m = np.linspace(-2.0, 3.0, 501) if m is None else np.asarray(m, dtype=float)
+    if zero_one:
+        ax.step(m, (m <= 0).astype(float), where="post", color="black", lw=1.2,
+                label="0-1 loss")
+    curves = [("hinge", elementwise(hinge, m, kind="margin")[0]),
+              (r"logistic / $\log 2$ (bits)",
+               elementwise(logistic_loss, m, kind="margin")[0] / np.log(2)),
+              ("exponential", elementwise(exponential_loss, m, kind="margin")[0])]
+    for i, (label, values) in enumerate(curves):
+        ax.plot(m, values, label=label, **line_style(i))
+    ax.set(xlabel=MARGIN_LABEL, ylabel="loss per sample", ylim=(-0.1, 4.0))
+    ax.legend()
+    return ax
+
+
+def class_scatter(ax, X, y, *, labels=None, s=18):
+    """Scatter labelled points with one marker shape per class (not colour alone).
 
     Args:
         ax: matplotlib axes.
-        predict: function mapping an ``(m, 2)`` float32 array to scores: ``(m,)`` or
-            ``(m, 1)`` logits (class 1 where positive) or ``(m, k)`` (argmax taken).
-        X, y: the data, ``(n, 2)`` features and integer labels ``(n,)`` or ``(n, 1)``.
-        resolution: grid points per axis.
-        title: optional axes title.
+        X: ``(n, 2)`` features.
+        y: integer (or 0/1 float) labels.
+        labels: optional legend label per class, e.g. ``["class 0", "class 1"]``.
+        s: marker size.
     """
     y = np.asarray(y).reshape(-1).astype(int)
+    for k in np.unique(y):
+        style = CLASS_MARKERS[k % len(CLASS_MARKERS)]
+        ax.scatter(X[y == k, 0], X[y == k, 1], s=s, marker=style["marker"],
+                   facecolors=style["facecolor"], edgecolors=style["edgecolor"],
+                   linewidths=0.6,
+                   label=None if labels is None else labels[k])
+    ax.set(xlabel="feature $x_1$", ylabel="feature $x_2$")
+    return ax
+
+
+def decision_regions_bw(ax, predict, X, y, *, threshold=0.0, resolution=150,
+                        title=None, labels=None):
+    """Grey-shaded predicted regions with class markers: readable in black and white.
+
+    Same arguments as :func:`decision_regions` (``predict`` maps an ``(m, 2)`` array to
+    scores ``(m,)``/``(m, 1)`` or to class scores ``(m, k)``); the regions are shaded in
+    light greys and each class has its own marker (:func:`class_scatter`).
+    """
     pad = 0.5
     x0 = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
     x1 = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
@@ -249,19 +298,11 @@ def class_regions(ax, predict, X, y, *, resolution=150, title=None):
     if scores.ndim == 2 and scores.shape[1] > 1:
         z = np.argmax(scores, axis=1)
     else:
-        z = (scores.reshape(-1) > 0).astype(int)
-    n_classes = max(int(y.max()), int(z.max())) + 1
-    greys = mpl.colors.ListedColormap(
-        [str(v) for v in np.linspace(0.95, 0.7, n_classes)])
-    ax.pcolormesh(g0, g1, z.reshape(g0.shape), cmap=greys, vmin=-0.5,
-                  vmax=n_classes - 0.5, shading="auto", rasterized=True)
-    for c in range(n_classes):
-        pts = X[y == c]
-        ax.scatter(pts[:, 0], pts[:, 1], s=16, marker=SERIES_MARKERS[c % 7],
-                   facecolor="white" if c % 2 == 0 else "black",
-                   edgecolor="black", linewidth=0.6, label=f"class {c}")
-    ax.set(xlabel="feature $x_1$", ylabel="feature $x_2$")
-    ax.legend(loc="best", framealpha=0.8, frameon=True)
+        z = (scores.reshape(-1) > threshold).astype(int)
+    k = max(int(z.max()), int(np.max(y))) + 1
+    ax.contourf(g0, g1, z.reshape(g0.shape), levels=np.arange(k + 1) - 0.5,
+                colors=["0.97", "0.85", "0.72"][:k])
+    class_scatter(ax, X, y, labels=labels)
     if title:
         ax.set_title(title)
     return ax

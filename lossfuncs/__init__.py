@@ -2,13 +2,14 @@
 
 Every loss takes ``(y_true, y_pred, ...)`` with the meaning of the ``keras.losses``
 function of the same name: it returns the per-sample loss, reduced over the last axis.
-NumPy arrays in give NumPy results at ``y_pred``'s float precision; Keras (JAX) tensors
-in give tensors out, so each function also serves as a Keras training loss::
+NumPy arrays in give NumPy results in ``y_pred``'s precision; JAX (Keras) tensors in give
+tensors out, so each function also serves as a Keras training loss or metric::
 
     model.compile(optimizer="adam", loss=lossfuncs.huber)
 
 Every loss carries its analytic gradient as ``loss.grad(y_true, y_pred, ...)``: the
-gradient of the sum of the per-sample losses with respect to ``y_pred``.
+gradient of the sum of the per-sample losses with respect to ``y_pred``; ``jax.grad`` of a
+loss gives the same. The losses are listed once, in :data:`lossfuncs.registry.LOSSES`.
 """
 
 import os
@@ -17,64 +18,20 @@ import os
 # user chose otherwise.
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
-from lossfuncs._ops import EPSILON  # noqa: E402
-from lossfuncs.margin import exponential_loss, hinge, logistic_loss  # noqa: E402
-from lossfuncs.probabilistic import (  # noqa: E402
-    binary_crossentropy,
-    categorical_crossentropy,
-    entropy,
-    kl_divergence,
-    sparse_categorical_crossentropy,
-)
-from lossfuncs.regression import (  # noqa: E402
-    huber,
-    log_cosh,
-    mean_absolute_error,
-    mean_squared_error,
-    mean_squared_logarithmic_error,
-)
+from lossfuncs.kernels.stable import EPSILON  # noqa: E402
+from lossfuncs.registry import LOSSES  # noqa: E402
+from lossfuncs.wrapper import Loss  # noqa: E402
 
-#: Short aliases, as in keras.losses.
-mse = mean_squared_error
-mae = mean_absolute_error
-msle = mean_squared_logarithmic_error
+__version__ = "1.1.0"
 
-REGRESSION_LOSSES = (
-    mean_squared_error,
-    mean_absolute_error,
-    mean_squared_logarithmic_error,
-    huber,
-    log_cosh,
-)
-PROBABILISTIC_LOSSES = (
-    binary_crossentropy,
-    categorical_crossentropy,
-    sparse_categorical_crossentropy,
-    kl_divergence,
-)
-MARGIN_LOSSES = (hinge, exponential_loss, logistic_loss)
+__all__ = ["EPSILON", "LOSSES", "Loss"]
+for _spec in LOSSES:
+    globals()[_spec.name] = Loss(_spec)
+    __all__.append(_spec.name)
+    for _alias in _spec.aliases:
+        globals()[_alias] = globals()[_spec.name]
+        __all__.append(_alias)
+del _spec, _alias
 
-__version__ = "1.0.0"
-
-__all__ = [
-    "EPSILON",
-    "MARGIN_LOSSES",
-    "PROBABILISTIC_LOSSES",
-    "REGRESSION_LOSSES",
-    "binary_crossentropy",
-    "categorical_crossentropy",
-    "entropy",
-    "exponential_loss",
-    "hinge",
-    "huber",
-    "kl_divergence",
-    "log_cosh",
-    "logistic_loss",
-    "mae",
-    "mean_absolute_error",
-    "mean_squared_error",
-    "mean_squared_logarithmic_error",
-    "mse",
-    "msle",
-    "sparse_categorical_crossentropy",
-]
+#: The examples in the losses' docstrings, run by ``pytest --doctest-modules lossfuncs``.
+__test__ = {name: globals()[name].__doc__ for name in __all__[3:]}

@@ -1,56 +1,33 @@
-"""Input validation for every loss: one place, messages that say what to do.
+"""Input validation for every loss: one entry point, messages that say what to do.
 
-Every check raises :class:`ValueError` (or :class:`TypeError` for non-numeric input)
-naming the argument, what is wrong with it and how to fix it. Value checks need
-concrete numbers, so they run on NumPy arrays and concrete JAX arrays; inside a
-traced Keras training step only shapes are checked.
+:func:`validate` runs once per call, before any maths, on the arrays already converted to
+the computing dtype. It checks each argument against the *domain* its loss declares in
+the registry (real numbers, probabilities, distributions, margin labels, class indices,
+...): finiteness first (one summation pass; an element-by-element scan only when that
+fails), then the domain's own condition. Every error is a :class:`ValueError` (or
+:class:`TypeError` for the wrong kind of input) naming the argument, the problem and the
+fix. Values can only be checked on concrete numbers: inside ``jax.jit`` (so in every Keras
+training step) only shapes and dtypes are checked; see each domain's ``traced``.
+
+:func:`check_param` is the one checker of scalar parameters (``delta``,
+``label_smoothing``, ``from_logits``, ...).
 """
 
 from __future__ import annotations
 
+import numbers
 import sys
 
 import numpy as np
 
-from lossfuncs import _ops
 
-
-def _is_traced(x) -> bool:
+def is_traced(x) -> bool:
+    """True for a JAX tracer (inside ``jax.jit``, ``jax.grad``, Keras training)."""
     jax = sys.modules.get("jax")
     return jax is not None and isinstance(x, jax.core.Tracer)
 
 
-def _as_array(x, name):
-    """Lists, tuples and scalars become NumPy arrays; arrays pass through untouched."""
-    if hasattr(x, "__array_namespace__") or _is_traced(x):
-        return x
-    try:
-        arr = np.asarray(x)
-    except (ValueError, TypeError) as exc:  # ragged lists and the like
-        raise TypeError(
-            f"{name} could not be read as a numeric array ({exc}). "
-            f"Pass a NumPy array or a rectangular list of numbers."
-        ) from None
-    return arr
-
-
-def _check_numeric(x, name):
-    try:
-        kind = np.dtype(x.dtype).kind
-    except TypeError:
-        kind = "O"
-    if kind not in "biuf":
-        raise TypeError(
-            f"{name} has dtype {x.dtype}, which is not a real number type. "
-            f"Pass numbers, e.g. np.asarray({name}, dtype=float)."
-        )
-
-
-def _concrete(x):
-    """NumPy view of ``x`` for value checks, or None when ``x`` is traced."""
-    if _is_traced(x):
-        return None
-    return np.asarray(x)
+# ------------------------------------------------------------------ finiteness
 
 
 def _describe_nonfinite(a, name):
@@ -67,19 +44,205 @@ def _describe_nonfinite(a, name):
 
 
 def check_finite(a, name):
-    """Raise if the concrete array ``a`` holds NaN or inf.
+    """Raise unless the concrete array ``a`` is free of NaN and inf.
 
-    A single summation pass catches both (NaN and inf propagate through a sum); only
-    when it is not finite (or overflowed) is the array scanned element by element.
+    One summation pass catches both (they propagate through a sum); only when the sum is
+    not finite (or overflowed) is the array scanned element by element.
     """
-    if a is None or a.dtype.kind not in "fc":
+    if a.dtype.kind != "f":
         return
-    if np.isfinite(np.sum(a)) or np.isfinite(a).all():
-        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(a)) or np.isfinite(a).all():
+            return
     raise ValueError(_describe_nonfinite(a, name))
 
 
-def _shape_message(y_true, y_pred):
+# --------------------------------------------------------------------- domains
+
+
+class Domain:
+    """What one argument of a loss must hold. ``check`` raises on concrete values;
+    ``prepare`` maps valid values to what the kernel expects (identity by default);
+    ``traced`` returns a mask of valid rows under ``jax.jit`` where that is cheap."""
+
+    description = "finite real numbers"
+
+    def check(self, a, name, eps, n_classes=None):
+        check_finite(a, name)
+
+    def prepare(self, xp, a, concrete):
+        return a
+
+    def traced(self, xp, a, n_classes):
+        return None
+
+    def __repr__(self):
+        return self.description
+
+
+REAL = Domain()
+
+
+class AboveMinusOne(Domain):
+    description = "real numbers > -1"
+
+    def check(self, a, name, eps, n_classes=None):
+        check_finite(a, name)
+        if a.size and not a.min() > -1:
+            raise ValueError(
+                f"{name} must be greater than -1 for log1p({name}) to be defined, but its "
+                f"smallest value is {a.min():g}. MSLE is meant for non-negative quantities "
+                f"(counts, prices): check the sign or the scaling of {name}."
+            )
+
+
+class NonNegative(Domain):
+    description = "real numbers >= 0"
+
+    def __init__(self, fix):
+        self.fix = fix
+
+    def check(self, a, name, eps, n_classes=None):
+        check_finite(a, name)
+        if a.size and not a.min() >= 0:
+            raise ValueError(
+                f"{name} must be >= 0, but its smallest value is {a.min():g}. {self.fix}"
+            )
+
+
+class Probabilities(Domain):
+    description = "probabilities in [0, 1]"
+
+    def __init__(self, fix):
+        self.fix = fix
+
+    def check(self, a, name, eps, n_classes=None):
+        if not a.size:
+            return
+        lo, hi = a.min(), a.max()
+        if lo >= 0 and hi <= 1:  # False for NaN too
+            return
+        check_finite(a, name)
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], but its values range from {lo:g} "
+            f"to {hi:g}. {self.fix}"
+        )
+
+
+class Distributions(Probabilities):
+    """Rows (last axis) of probabilities summing to 1, within a tolerance that grows with
+    the number of classes and the input's precision (float16 rounding alone moves a row
+    sum of 3 classes by 2.4e-4)."""
+
+    description = "probability distributions (rows summing to 1)"
+
+    def __init__(self, fix, sum_fix):
+        self.fix = fix
+        self.sum_fix = sum_fix
+
+    def check(self, a, name, eps, n_classes=None):
+        super().check(a, name, eps)
+        if not a.size:
+            return
+        sums = np.sum(a, axis=-1, dtype=np.float64)
+        err = np.abs(sums - 1)
+        if err.max() <= max(1e-4, a.shape[-1] * eps):
+            return
+        where = np.unravel_index(int(np.argmax(err)), err.shape)
+        row = where[0] if len(where) == 1 else where
+        raise ValueError(
+            f"each row of {name} must be a probability distribution summing to 1, but row "
+            f"{row} sums to {float(sums[where]):.6g}. {self.sum_fix.format(name=name)}"
+        )
+
+
+class MarginLabels(Domain):
+    """Labels all in {-1, +1}, or all in {0, 1} (mapped to 2 y - 1 as Keras's hinge does,
+    decided over the whole batch)."""
+
+    description = "labels in {-1, +1} (or all in {0, 1})"
+
+    def check(self, a, name, eps, n_classes=None):
+        n_pos = np.count_nonzero(a == 1)  # counting passes: no full-size temporaries
+        if n_pos + np.count_nonzero(a == -1) == a.size:
+            return
+        if n_pos + np.count_nonzero(a == 0) == a.size:
+            return
+        check_finite(a, name)
+        values = np.unique(a)
+        shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if values.size > 6 else "")
+        raise ValueError(
+            f"{name} must hold margin labels, all in {{-1, +1}} or all in {{0, 1}}, but it "
+            f"holds {shown}. Encode the positive class as +1 and the negative class as -1 "
+            f"(e.g. np.where(y == positive, 1, -1))."
+        )
+
+    def prepare(self, xp, a, concrete):
+        if concrete is None:  # traced: the same mapping as Keras, decided on the tensor
+            return xp.where(xp.all((a == 0) | (a == 1)), 2 * a - 1, a)
+        if np.count_nonzero(concrete == -1) or not np.count_nonzero(concrete == 0):
+            return a
+        return 2 * a - 1
+
+
+class ClassIndices(Domain):
+    """Integer class labels in [0, C) for C = y_pred.shape[-1]."""
+
+    description = "integer class indices in [0, C)"
+
+    def check(self, a, name, eps, n_classes=None):
+        check_finite(a, name)
+        if not a.size:
+            return
+        if a.dtype.kind == "f" and not np.array_equal(a, np.floor(a)):
+            raise ValueError(
+                f"{name} must hold integer class indices, but some values have a fractional "
+                f"part. For probability targets use categorical_crossentropy."
+            )
+        lo, hi = a.min(), a.max()
+        if lo < 0 or hi >= n_classes:
+            raise ValueError(
+                f"{name} holds class indices from {lo:g} to {hi:g}, but y_pred has "
+                f"{n_classes} classes, so indices must lie in [0, {n_classes - 1}]. "
+                f"Relabel the classes as 0..{n_classes - 1}, or give y_pred one column per "
+                f"class."
+            )
+
+    def traced(self, xp, a, n_classes):
+        return (a >= 0) & (a < n_classes)  # a label -1 must not wrap to the last class
+
+
+# ----------------------------------------------------------------- entry point
+
+
+def validate(domains, arrays, names, eps):
+    """Check each concrete array against its domain, then map it for the kernel.
+
+    ``domains``, ``arrays`` and ``names`` run in parallel (y_true first, y_pred last);
+    ``eps`` is the precision of the input, for tolerances. Traced arrays skip the value
+    checks (and only get the mapping). Returns the mapped arrays.
+    """
+    n_classes = arrays[-1].shape[-1]
+    concrete = [None if is_traced(a) else np.asarray(a) for a in arrays]
+    for domain, c, name in zip(domains, concrete, names):
+        if c is not None:
+            domain.check(c, name, eps, n_classes)
+    return [d.prepare(xp_of(a), a, c) for d, a, c in zip(domains, arrays, concrete)]
+
+
+def xp_of(a):
+    """NumPy for NumPy arrays, ``jax.numpy`` for JAX arrays and tracers."""
+    if isinstance(a, np.ndarray):
+        return np
+    import jax.numpy as jnp
+
+    return jnp
+
+
+# ---------------------------------------------------------------------- shapes
+
+
+def shape_message(y_true, y_pred):
     msg = (
         f"y_true has shape {tuple(y_true.shape)} but y_pred has shape {tuple(y_pred.shape)}; "
         f"they must be equal."
@@ -102,7 +265,7 @@ def _shape_message(y_true, y_pred):
     return msg
 
 
-def _check_rank(a, name):
+def check_rank(a, name):
     if a.ndim == 0:
         raise ValueError(
             f"{name} is a scalar; losses reduce over the last axis, so pass at least a 1-D "
@@ -115,217 +278,60 @@ def _check_rank(a, name):
         )
 
 
-def prepare(y_true, y_pred, *, check_values=True):
-    """Validate a (y_true, y_pred) pair of equal shapes and cast to one float dtype.
-
-    Returns ``(xp, y_true, y_pred, concrete)`` where ``concrete`` is a pair of NumPy
-    views for value checks, or ``None`` when the inputs are traced tensors.
-    ``check_values=False`` defers the NaN/inf check to :func:`check_result`, for losses
-    whose value is non-finite whenever an input is (it saves two passes over the data).
-    """
-    y_true = _as_array(y_true, "y_true")
-    y_pred = _as_array(y_pred, "y_pred")
-    _check_numeric(y_true, "y_true")
-    _check_numeric(y_pred, "y_pred")
-    _check_rank(y_pred, "y_pred")
-    if tuple(y_true.shape) != tuple(y_pred.shape):
-        raise ValueError(_shape_message(y_true, y_pred))
-    xp = _ops.namespace(y_true, y_pred)
-    dtype = _ops.float_dtype(xp, y_pred)
-    y_true = xp.astype(y_true, dtype, copy=False)
-    y_pred = xp.astype(y_pred, dtype, copy=False)
-    t, p = _concrete(y_true), _concrete(y_pred)
-    concrete = None if t is None or p is None else (t, p)
-    if concrete is not None and check_values:
-        check_finite(t, "y_true")
-        check_finite(p, "y_pred")
-    return xp, y_true, y_pred, concrete
-
-
-def check_result(value, concrete):
-    """The deferred NaN/inf check of :func:`prepare`: when a loss computed with
-    ``check_values=False`` is not finite, raise the inputs' own error (a non-finite value
-    from finite inputs is a genuine overflow and is returned as it is)."""
-    if concrete is not None and not np.isfinite(np.asarray(value)).all():
-        check_finite(concrete[0], "y_true")
-        check_finite(concrete[1], "y_pred")
-    return value
-
-
-def prepare_sparse(y_true, y_pred):
-    """Validate integer class labels ``y_true`` against class scores ``y_pred``.
-
-    ``y_true`` has ``y_pred``'s shape without the last (class) axis, or with a trailing
-    axis of length 1. Returns ``(xp, labels, y_pred, concrete)`` with integer labels of
-    shape ``y_pred.shape[:-1]``.
-    """
-    y_true = _as_array(y_true, "y_true")
-    y_pred = _as_array(y_pred, "y_pred")
-    _check_numeric(y_true, "y_true")
-    _check_numeric(y_pred, "y_pred")
-    _check_rank(y_pred, "y_pred")
+def sparse_shape_message(y_true, y_pred):
     batch = tuple(y_pred.shape[:-1])
-    if tuple(y_true.shape) == batch + (1,):
-        y_true = y_true[..., 0]
-    elif tuple(y_true.shape) != batch:
-        hint = ""
-        if tuple(y_true.shape) == tuple(y_pred.shape):
-            hint = (
-                " It looks one-hot encoded: use categorical_crossentropy, or pass "
-                "np.argmax(y_true, axis=-1)."
-            )
-        raise ValueError(
-            f"y_true has shape {tuple(y_true.shape)} but y_pred has shape "
-            f"{tuple(y_pred.shape)}; sparse labels need y_pred's shape without the class "
-            f"axis, {batch}, or {batch + (1,)}.{hint}"
+    hint = ""
+    if tuple(y_true.shape) == tuple(y_pred.shape):
+        hint = (
+            " It looks one-hot encoded: use categorical_crossentropy, or pass "
+            "np.argmax(y_true, axis=-1)."
         )
-    xp = _ops.namespace(y_true, y_pred)
-    y_pred = xp.astype(y_pred, _ops.float_dtype(xp, y_pred), copy=False)
-    t, p = _concrete(y_true), _concrete(y_pred)
-    concrete = None if t is None or p is None else (t, p)
-    n_classes = y_pred.shape[-1]
-    if concrete is not None:
-        check_finite(t, "y_true")
-        check_finite(p, "y_pred")
-        if t.size:
-            if t.dtype.kind == "f" and not np.array_equal(t, np.floor(t)):
-                raise ValueError(
-                    "y_true must hold integer class indices, but some values have a "
-                    "fractional part. For probability targets use categorical_crossentropy."
-                )
-            lo, hi = t.min(), t.max()
-            if lo < 0 or hi >= n_classes:
-                raise ValueError(
-                    f"y_true holds class indices from {lo:g} to {hi:g}, but y_pred has "
-                    f"{n_classes} classes, so indices must lie in [0, {n_classes - 1}]. "
-                    f"Relabel the classes as 0..{n_classes - 1}, or give y_pred one "
-                    f"column per class."
-                )
-    labels = xp.astype(y_true, xp.int64 if _ops.is_numpy(xp) else xp.int32, copy=False)
-    return xp, labels, y_pred, concrete
+    return (
+        f"y_true has shape {tuple(y_true.shape)} but y_pred has shape "
+        f"{tuple(y_pred.shape)}; sparse labels need y_pred's shape without the class "
+        f"axis, {batch}, or {batch + (1,)}.{hint}"
+    )
 
 
-def check_probabilities(a, name, *, fix=None):
-    """Raise unless every entry of the concrete array ``a`` lies in [0, 1].
+# ------------------------------------------------------------------ parameters
 
-    ``fix`` is the advice that ends the message; the default suits predictions
-    (raw scores need ``from_logits=True``).
+
+def _range_text(p):
+    if p.high is None:
+        return f"be a finite number {'>' if p.low_open else '>='} {p.low:g}"
+    return (f"lie in {'(' if p.low_open else '['}{p.low:g}, {p.high:g}"
+            f"{')' if p.high_open else ']'}")
+
+
+def check_param(p, value):
+    """Check the scalar parameter ``value`` against its declaration ``p``
+    (a :class:`lossfuncs.registry.Param`) and return it, as a float for real numbers.
+
+    Booleans are accepted only where ``p`` is a flag (``from_logits``), and flags only as
+    booleans. A traced JAX scalar (a parameter of a jitted or differentiated function) is
+    accepted as it is: its value cannot be checked.
     """
-    if a is None or a.size == 0:
-        return
-    lo, hi = a.min(), a.max()
-    if lo >= 0 and hi <= 1:  # False for NaN too
-        return
-    check_finite(a, name)
-    if fix is None:
-        fix = (
-            "If these are raw scores (logits), pass from_logits=True; otherwise apply a "
-            "sigmoid or softmax first."
-        )
-    raise ValueError(
-        f"{name} must hold probabilities in [0, 1], but its values range from {lo:g} to "
-        f"{hi:g}. {fix}"
-    )
-
-
-TARGET_FIX = (
-    "Targets are probabilities: encode the classes as 0 and 1 (for labels in {-1, +1} "
-    "use (y + 1) / 2, or the margin losses hinge / logistic_loss)."
-)
-
-DISTRIBUTION_FIX = "Pass probability distributions: apply a softmax to raw scores first."
-
-
-def check_rows_sum_to_one(p, name="y_pred", atol=1e-4, *, logits_hint=True):
-    """Raise unless each row (last axis) of the concrete array ``p`` sums to 1."""
-    if p is None or p.size == 0:
-        return
-    err = np.abs(np.sum(p, axis=-1, dtype=np.float64) - 1)
-    if err.max() <= atol:
-        return
-    where = np.unravel_index(int(np.argmax(err)), err.shape)
-    row = where[0] if len(where) == 1 else where
-    total = float(np.sum(p, axis=-1, dtype=np.float64)[where])
-    fix = (
-        "If these are raw scores (logits), pass from_logits=True; otherwise normalise the "
-        "rows (e.g. with a softmax)."
-        if logits_hint
-        else f"Normalise the rows: {name} / {name}.sum(axis=-1, keepdims=True)."
-    )
-    raise ValueError(
-        f"each row of {name} must be a probability distribution summing to 1, but row "
-        f"{row} sums to {total:.6g}. {fix}"
-    )
-
-
-def check_margin_labels(xp, y_true, concrete):
-    """Map labels to {-1, +1}: labels all in {0, 1} become 2y - 1, as keras's hinge does.
-
-    Concrete labels must be all in {-1, +1} or all in {0, 1}; anything else is an error.
-    """
-    if concrete is None:  # traced: same conversion as keras, no value check possible
-        is_binary = xp.all((y_true == 0) | (y_true == 1))
-        return xp.where(is_binary, 2 * y_true - 1, y_true)
-    t = concrete[0]
-    n_pos = np.count_nonzero(t == 1)  # counting passes: no full-size temporaries of t
-    if n_pos + np.count_nonzero(t == -1) == t.size:
-        return y_true
-    if n_pos + np.count_nonzero(t == 0) == t.size:
-        return 2 * y_true - 1
-    check_finite(t, "y_true")
-    values = np.unique(t)
-    shown = ", ".join(f"{v:g}" for v in values[:6]) + (", ..." if values.size > 6 else "")
-    raise ValueError(
-        f"y_true must hold margin labels, all in {{-1, +1}} or all in {{0, 1}}, but it "
-        f"holds {shown}. Encode the positive class as +1 and the negative class as -1 "
-        f"(e.g. np.where(y == positive, 1, -1))."
-    )
-
-
-def _real_scalar(value, name):
-    """``value`` as a Python float; TypeError naming ``name`` for anything else."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(
-        value, (int, float, np.integer, np.floating)
-    ):
-        if getattr(value, "shape", None) == () and np.dtype(
-            getattr(value, "dtype", object)
-        ).kind in "iuf":
-            return float(value)  # 0-d array (NumPy or concrete JAX)
+    if p.kind == "bool":
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
         raise TypeError(
-            f"{name} must be a real number, got {value!r} of type {type(value).__name__}. "
-            f"Pass a plain float, e.g. {name}=1.0."
+            f"{p.name} must be True or False, got {value!r} of type {type(value).__name__}; "
+            f"it chooses the formula, e.g. {p.name}=True."
         )
-    return float(value)
-
-
-def check_greater_than(value, name, bound, *, fix):
-    """Raise unless the scalar parameter ``value`` exceeds ``bound``."""
-    value = _real_scalar(value, name)
-    if not np.isfinite(value) or not value > bound:
-        raise ValueError(f"{name} must be a finite number > {bound:g}, got {value!r}. {fix}")
-    return value
-
-
-def check_label_smoothing(value):
-    """Raise unless ``label_smoothing`` lies in [0, 1]."""
-    value = _real_scalar(value, "label_smoothing")
-    if not (0 <= value <= 1):
-        raise ValueError(
-            f"label_smoothing must lie in [0, 1], got {value!r}. Typical values are 0 "
-            f"(off) to 0.2; 1 replaces every label by the uniform distribution."
+    if is_traced(value):
+        return value
+    if isinstance(value, (bool, np.bool_)) or not (
+        isinstance(value, numbers.Real)
+        or (getattr(value, "shape", None) == () and np.dtype(getattr(value, "dtype", object)).kind in "iuf")
+    ):
+        raise TypeError(
+            f"{p.name} must be a real number, got {value!r} of type {type(value).__name__}. "
+            f"Pass a plain float, e.g. {p.name}={p.default!r}."
         )
-    return float(value)
-
-
-def check_log_domain(a, name):
-    """Raise unless every entry of the concrete array ``a`` exceeds -1 (log1p's domain)."""
-    if a is None or a.size == 0:
-        return
-    lo = a.min()
-    if lo > -1:
-        return
-    raise ValueError(
-        f"{name} must be greater than -1 for log1p({name}) to be defined, but its smallest "
-        f"value is {lo:g}. MSLE is meant for non-negative quantities (counts, prices): "
-        f"check the sign or the scaling of {name}."
-    )
+    v = float(value)
+    ok = np.isfinite(v) and (v > p.low if p.low_open else v >= p.low)
+    if p.high is not None:
+        ok = ok and (v < p.high if p.high_open else v <= p.high)
+    if not ok:
+        raise ValueError(f"{p.name} must {_range_text(p)}, got {v!r}. {p.fix}")
+    return v

@@ -1,15 +1,16 @@
-"""Shared cases for the lossfuncs tests.
+"""Shared cases for the lossfuncs tests, read from the registry.
 
-``CASES`` lists every loss with its keyword arguments and a sampler of valid inputs
-that keeps away from kinks and clip boundaries (for finite differences). A test that
-takes a ``case`` argument runs once per entry (see ``pytest_generate_tests``).
+Every loss in :data:`lossfuncs.registry.LOSSES` gives one :class:`Case` per variant: its
+defaults, each scalar parameter at another valid value, ``from_logits=True`` where the
+loss has a logits kernel, and {0, 1} labels for the margin losses. The ``case`` fixture
+runs a test once per case. Inputs are sampled by the *domains* the registry declares, away
+from kinks (so that finite differences are meaningful).
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -17,141 +18,139 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import lossfuncs as lf  # noqa: E402
+from lossfuncs import _validation as v  # noqa: E402
+from lossfuncs.registry import LOSSES, LossSpec  # noqa: E402
 
 
-def _softmax(z):
+def softmax(z):
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _regression(rng, shape, *, kinks=(), positive=False):
-    if positive:
-        t = rng.uniform(0.0, 5.0, shape)
-        p = rng.uniform(0.0, 5.0, shape)
-        return t, p
-    t = rng.normal(0.0, 2.0, shape)
-    r = rng.normal(0.0, 1.5, shape)
-    for k in kinks:  # push |r| at least 1e-3 away from each kink
-        near = np.abs(np.abs(r) - k) < 1e-3
-        r = np.where(near, r + np.sign(r + 0.5) * 2e-3, r)
-    return t, t + r
-
-
-def _binary(rng, shape, *, logits):
-    t = np.where(rng.random(shape) < 0.5, 0.0, 1.0)
-    t[..., 0] = rng.uniform(0.0, 1.0, shape[:-1])  # one soft target per row
-    p = rng.normal(0.0, 3.0, shape) if logits else rng.uniform(0.05, 0.95, shape)
-    return t, p
-
-
-def _categorical(rng, shape, *, logits, soft=False):
-    if soft:
-        t = rng.dirichlet(np.ones(shape[-1]), shape[:-1])
-    else:
-        t = np.eye(shape[-1])[rng.integers(0, shape[-1], shape[:-1])]
-    z = rng.normal(0.0, 1.0, shape)
-    return t, (3 * z if logits else _softmax(z))
-
-
-def _sparse(rng, shape, *, logits):
-    labels = rng.integers(0, shape[-1], shape[:-1])
-    z = rng.normal(0.0, 1.0, shape)
-    return labels, (3 * z if logits else _softmax(z))
-
-
-def _margin(rng, shape, *, binary=False, kink=False):
-    y = np.where(rng.random(shape) < 0.5, -1.0, 1.0)
-    f = rng.normal(0.0, 2.0, shape)
-    if kink:  # keep the margin y*f away from 1
-        near = np.abs(y * f - 1) < 1e-3
-        f = np.where(near, f + 3e-3, f)
-    return ((y + 1) / 2 if binary else y), f
+def other_value(p):
+    """A valid, non-default value of a real parameter."""
+    if p.high is not None:
+        return p.low + 0.15 * (p.high - p.low)
+    return 2.0 * p.default if p.default else 0.5
 
 
 @dataclass(frozen=True)
 class Case:
-    name: str
-    fn: Callable
-    sample: Callable  # (rng, shape) -> (y_true, y_pred), float64, valid
+    spec: LossSpec
     kwargs: dict = field(default_factory=dict)
-    family: str = "regression"  # regression | probabilistic | margin
-    sparse: bool = False
+    labels01: bool = False  # margin losses: labels in {0, 1}
 
-    def __call__(self, y_true, y_pred):
-        return self.fn(y_true, y_pred, **self.kwargs)
+    @property
+    def name(self):
+        extra = [f"{k}={val}" if not isinstance(val, bool) else k for k, val in self.kwargs.items()]
+        extra += ["labels01"] if self.labels01 else []
+        return self.spec.name + (f"[{','.join(extra)}]" if extra else "")
 
-    def grad(self, y_true, y_pred):
-        return self.fn.grad(y_true, y_pred, **self.kwargs)
+    @property
+    def fn(self):
+        return getattr(lf, self.spec.name)
+
+    @property
+    def from_logits(self):
+        return bool(self.kwargs.get("from_logits"))
+
+    @property
+    def kernel(self):
+        return self.spec.logits[0] if self.from_logits else self.spec.kernel
+
+    def __call__(self, *arrays, **kw):
+        return self.fn(*arrays, **{**self.kwargs, **kw})
+
+    def grad(self, *arrays, **kw):
+        return self.fn.grad(*arrays, **{**self.kwargs, **kw})
+
+    def params(self):
+        """Parameter values in kernel order (from_logits apart)."""
+        return [self.kwargs.get(p.name, p.default) for p in self.spec.params]
+
+    def sample(self, rng, shape):
+        """Valid float64 inputs (a tuple of 1 or 2 arrays) of ``shape``."""
+        return sample(self, rng, shape)
 
 
-def _c(name, fn, sample, **kw):
-    return Case(name, fn, sample, **kw)
+def variants(spec):
+    yield Case(spec)
+    for p in spec.params:
+        yield Case(spec, {p.name: other_value(p)})
+    if spec.logits:
+        yield Case(spec, {"from_logits": True})
+        for p in spec.params:
+            yield Case(spec, {"from_logits": True, p.name: other_value(p)})
+    if isinstance(spec.y_true, v.MarginLabels):
+        yield Case(spec, labels01=True)
 
 
-CASES = [
-    _c("mse", lf.mean_squared_error, lambda r, s: _regression(r, s)),
-    _c("mae", lf.mean_absolute_error, lambda r, s: _regression(r, s, kinks=(0.0,))),
-    _c("msle", lf.mean_squared_logarithmic_error, lambda r, s: _regression(r, s, positive=True)),
-    _c("huber", lf.huber, lambda r, s: _regression(r, s, kinks=(1.0,))),
-    _c("huber_d0.3", lf.huber, lambda r, s: _regression(r, s, kinks=(0.3,)),
-       kwargs={"delta": 0.3}),
-    _c("log_cosh", lf.log_cosh, lambda r, s: _regression(r, s)),
-    _c("bce", lf.binary_crossentropy, lambda r, s: _binary(r, s, logits=False),
-       family="probabilistic"),
-    _c("bce_ls", lf.binary_crossentropy, lambda r, s: _binary(r, s, logits=False),
-       kwargs={"label_smoothing": 0.1}, family="probabilistic"),
-    _c("bce_logits", lf.binary_crossentropy, lambda r, s: _binary(r, s, logits=True),
-       kwargs={"from_logits": True}, family="probabilistic"),
-    _c("bce_logits_ls", lf.binary_crossentropy, lambda r, s: _binary(r, s, logits=True),
-       kwargs={"from_logits": True, "label_smoothing": 0.2}, family="probabilistic"),
-    _c("cce", lf.categorical_crossentropy, lambda r, s: _categorical(r, s, logits=False),
-       family="probabilistic"),
-    _c("cce_soft_ls", lf.categorical_crossentropy,
-       lambda r, s: _categorical(r, s, logits=False, soft=True),
-       kwargs={"label_smoothing": 0.1}, family="probabilistic"),
-    _c("cce_logits", lf.categorical_crossentropy, lambda r, s: _categorical(r, s, logits=True),
-       kwargs={"from_logits": True}, family="probabilistic"),
-    _c("cce_logits_soft_ls", lf.categorical_crossentropy,
-       lambda r, s: _categorical(r, s, logits=True, soft=True),
-       kwargs={"from_logits": True, "label_smoothing": 0.2}, family="probabilistic"),
-    _c("scce", lf.sparse_categorical_crossentropy, lambda r, s: _sparse(r, s, logits=False),
-       family="probabilistic", sparse=True),
-    _c("scce_logits", lf.sparse_categorical_crossentropy,
-       lambda r, s: _sparse(r, s, logits=True),
-       kwargs={"from_logits": True}, family="probabilistic", sparse=True),
-    _c("kl", lf.kl_divergence, lambda r, s: _categorical(r, s, logits=False, soft=True),
-       family="probabilistic"),
-    _c("hinge", lf.hinge, lambda r, s: _margin(r, s, kink=True), family="margin"),
-    _c("hinge_01", lf.hinge, lambda r, s: _margin(r, s, binary=True, kink=True),
-       family="margin"),
-    _c("exponential", lf.exponential_loss, lambda r, s: _margin(r, s), family="margin"),
-    _c("logistic", lf.logistic_loss, lambda r, s: _margin(r, s), family="margin"),
-    _c("logistic_01", lf.logistic_loss, lambda r, s: _margin(r, s, binary=True),
-       family="margin"),
-]
-
+CASES = [case for spec in LOSSES for case in variants(spec)]
 CASES_BY_NAME = {c.name: c for c in CASES}
 
-#: The public losses, each exactly once (the spec's API).
-PUBLIC = [
-    "mean_squared_error", "mean_absolute_error", "mean_squared_logarithmic_error", "huber",
-    "log_cosh", "binary_crossentropy", "categorical_crossentropy",
-    "sparse_categorical_crossentropy", "kl_divergence", "hinge", "exponential_loss",
-    "logistic_loss",
-]
+
+# ----------------------------------------------------------------------- samplers
 
 
-def pytest_generate_tests(metafunc):
-    if "case" in metafunc.fixturenames:
-        metafunc.parametrize("case", CASES, ids=[c.name for c in CASES])
+def _away(x, points, gap=2e-3):
+    """Move entries of ``x`` at least ``gap`` away from each of ``points``."""
+    for k in points:
+        near = np.abs(x - k) < gap
+        x = np.where(near, x + np.where(x >= k, gap, -gap), x)
+    return x
+
+
+def _kinks(case):
+    """Residual sizes where a regression loss is not smooth (0 and its thresholds)."""
+    return [0.0] + [float(val) for val in case.params()]
+
+
+def sample(case, rng, shape):
+    spec, y_true, y_pred = case.spec, case.spec.y_true, case.spec.y_pred
+    if y_true is None:  # entropy
+        return (rng.dirichlet(np.ones(shape[-1]), shape[:-1]) * 0.98 + 0.02 / shape[-1],)
+    if isinstance(y_true, v.MarginLabels):
+        y = np.where(rng.random(shape) < 0.5, -1.0, 1.0)
+        f = rng.normal(0.0, 2.0, shape)
+        f = _away(y * f, [1.0]) * y  # margins away from the hinge's kink
+        return ((y + 1) / 2 if case.labels01 else y), f
+    if isinstance(y_true, v.ClassIndices):
+        labels = rng.integers(0, shape[-1], shape[:-1])
+        z = rng.normal(0.0, 1.0, shape)
+        return labels, (3 * z if case.from_logits else softmax(z))
+    if isinstance(y_pred, v.Distributions) and isinstance(y_true, v.Distributions):  # KL
+        return (rng.dirichlet(np.ones(shape[-1]), shape[:-1]),
+                rng.dirichlet(np.ones(shape[-1]), shape[:-1]))
+    if isinstance(y_pred, v.Distributions):  # categorical: one-hot or soft targets
+        t = (np.eye(shape[-1])[rng.integers(0, shape[-1], shape[:-1])] if rng.random() < 0.5
+             else rng.dirichlet(np.ones(shape[-1]), shape[:-1]))
+        z = rng.normal(0.0, 1.0, shape)
+        return t, (3 * z if case.from_logits else softmax(z))
+    if isinstance(y_pred, v.Probabilities):  # binary
+        t = np.where(rng.random(shape) < 0.5, 0.0, 1.0)
+        t[..., 0] = rng.uniform(0.0, 1.0, shape[:-1])  # one soft target per row
+        p = rng.normal(0.0, 3.0, shape) if case.from_logits else rng.uniform(0.05, 0.95, shape)
+        return t, p
+    if isinstance(y_pred, v.AboveMinusOne):
+        return rng.uniform(0.0, 5.0, shape), rng.uniform(0.0, 5.0, shape)
+    if isinstance(y_pred, v.NonNegative):
+        return rng.poisson(2.0, shape).astype(float), rng.uniform(0.2, 5.0, shape)
+    t = rng.normal(0.0, 2.0, shape)  # real targets and predictions: regression
+    r = rng.normal(0.0, 1.5, shape)
+    r = np.sign(r) * _away(np.abs(r), _kinks(case))
+    return t, t + r
+
+
+@pytest.fixture(params=CASES, ids=[c.name for c in CASES], scope="session")
+def case(request):
+    return request.param
+
+
+@pytest.fixture(params=LOSSES, ids=[s.name for s in LOSSES], scope="session")
+def spec(request):
+    return request.param
 
 
 @pytest.fixture
 def rng():
     return np.random.default_rng(20240611)
-
-
-@pytest.fixture(scope="session")
-def cases():
-    """All cases by name, for tests that pick a few."""
-    return CASES_BY_NAME

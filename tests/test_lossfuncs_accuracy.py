@@ -1,12 +1,10 @@
-"""float64 results against mpmath references at 50 digits, on grids of extreme inputs.
+"""float64 results against 50-digit mpmath references, on grids of extreme inputs.
 
-The references follow the definitions (and keras's clipping) literally, on the given
-doubles. Straight from the definitions means forms like log(cosh(r)) or log(1 + b)
-with r, b down to 1e-310, where 1 + tiny needs ~670 digits before 50 of the result
-are right: each reference is evaluated with 80 + 2 * (decimal exponent of its
-smallest input) working digits, and the result kept to 50. Comparison: relative error <= 1e-12 where the true
-value is a normal double; where it underflows below the smallest normal the absolute
-error must be below that; where it overflows the result must be +inf.
+The references (``benchmarks/reference.py``, shared with ``make bench``) follow the
+definitions (and Keras's clipping) literally, on the given doubles, at increasing precision
+until 50 digits agree. Comparison: relative error <= RTOL where the true value is a normal
+double; where it underflows below the smallest normal the absolute error must be below
+that; where it overflows the result must be +inf.
 """
 
 from __future__ import annotations
@@ -19,20 +17,12 @@ import numpy as np
 import pytest
 
 import lossfuncs as lf
+from benchmarks import reference
+from lossfuncs.kernels import margin, probabilistic, regression
 
-mp.mp.dps = 50
 TINY = np.finfo(np.float64).tiny
 HUGE = np.finfo(np.float64).max
-RTOL = 1e-12
-EPS, ONE_M_EPS = mp.mpf(1e-7), mp.mpf(1 - 1e-7)  # keras's bounds, as doubles (exact)
-
-
-def _mean(xs):
-    return mp.fsum(xs) / len(xs)
-
-
-def _clip(x, lo, hi):
-    return min(max(x, lo), hi)
+RTOL = 2.5e-14
 
 
 def assert_accurate(got, refs, scale=None, rtol=RTOL):
@@ -49,94 +39,14 @@ def assert_accurate(got, refs, scale=None, rtol=RTOL):
             err = abs(mp.mpf(g) - r)
             ok = err <= rtol * abs(r) or (scale is not None and err <= 1e-15 * scale[i])
         if not ok:
-            bad.append((i, g, mp.nstr(r, 20)))
-    assert not bad, f"{len(bad)} inaccurate rows (index, got, exact): {bad[:8]}"
+            bad.append((i, g, mp.nstr(r, 20), mp.nstr(abs(mp.mpf(g) - r) / abs(r), 3)))
+    assert not bad, f"{len(bad)} inaccurate rows (index, got, exact, rel err): {bad[:8]}"
 
 
-def rows(f, t, p, **kw):
-    out = []
-    for tr, pr in zip(t, p):
-        tiny = min((abs(x) for x in (*tr, *pr) if x != 0), default=1.0)
-        with mp.workdps(80 + 2 * max(0, int(-np.log10(tiny)))):
-            v = f([mp.mpf(a) for a in tr], [mp.mpf(b) for b in pr], **kw)
-        out.append(+v if not isinstance(v, list) else [+x for x in v])  # round to 50 digits
-    return out
-
-
-# ----------------------------------------------------------------------- references
-
-
-def ref_mse(t, p):
-    return _mean([(b - a) ** 2 for a, b in zip(t, p)])
-
-
-def ref_mae(t, p):
-    return _mean([abs(b - a) for a, b in zip(t, p)])
-
-
-def ref_msle(t, p):
-    return _mean([(mp.log(1 + b) - mp.log(1 + a)) ** 2 for a, b in zip(t, p)])
-
-
-def ref_huber(t, p, delta=1.0):
-    d = mp.mpf(delta)
-    return _mean([r * r / 2 if abs(r) <= d else d * (abs(r) - d / 2)
-                  for r in (b - a for a, b in zip(t, p))])
-
-
-def ref_log_cosh(t, p):
-    return _mean([mp.log(mp.cosh(b - a)) for a, b in zip(t, p)])
-
-
-def _log_sigmoid(f):
-    return -mp.log1p(mp.exp(-f))
-
-
-def ref_bce(t, p, from_logits=False, label_smoothing=0.0):
-    s = mp.mpf(label_smoothing)
-    out = []
-    for a, b in zip(t, p):
-        a = a * (1 - s) + s / 2
-        if from_logits:
-            out.append(-(a * _log_sigmoid(b) + (1 - a) * _log_sigmoid(-b)))
-        else:
-            b = _clip(b, EPS, ONE_M_EPS)
-            out.append(-(a * mp.log(b) + (1 - a) * mp.log(1 - b)))
-    return _mean(out)
-
-
-def ref_cce(t, p, from_logits=False, label_smoothing=0.0):
-    s, n = mp.mpf(label_smoothing), len(p)
-    t = [a * (1 - s) + s / n for a in t]
-    if from_logits:
-        lse = mp.log(mp.fsum(mp.exp(b) for b in p))
-        logq = [b - lse for b in p]
-    else:
-        total = mp.fsum(p)
-        logq = [mp.log(_clip(b / total, EPS, ONE_M_EPS)) for b in p]
-    return -mp.fsum(a * lq for a, lq in zip(t, logq))
-
-
-def ref_kl_terms(t, p):
-    t = [_clip(a, EPS, 1) for a in t]
-    p = [_clip(b, EPS, 1) for b in p]
-    return [a * mp.log(a / b) for a, b in zip(t, p)]
-
-
-def _pm1(t):
-    return [2 * a - 1 for a in t] if all(a in (0, 1) for a in t) else t
-
-
-def ref_hinge(t, p):
-    return _mean([max(0, 1 - y * f) for y, f in zip(_pm1(t), p)])
-
-
-def ref_exponential(t, p):
-    return _mean([mp.exp(-y * f) for y, f in zip(_pm1(t), p)])
-
-
-def ref_logistic(t, p):
-    return _mean([mp.log1p(mp.exp(-y * f)) for y, f in zip(_pm1(t), p)])
+def rows(kernel, t, p, *params):
+    """The reference of every row of (t, p) for ``kernel``."""
+    ref = reference.of(kernel)
+    return [reference.reference(ref, a, b, *params) for a, b in zip(t, p)]
 
 
 # ---------------------------------------------------------------------------- grids
@@ -164,12 +74,12 @@ def _residual_grid():
 @pytest.mark.parametrize(
     ("fn", "ref", "kw"),
     [
-        (lf.mean_squared_error, ref_mse, {}),
-        (lf.mean_absolute_error, ref_mae, {}),
-        (lf.huber, ref_huber, {}),
-        (lf.huber, ref_huber, {"delta": 0.1}),
-        (lf.huber, ref_huber, {"delta": 1e10}),
-        (lf.log_cosh, ref_log_cosh, {}),
+        (lf.mean_squared_error, regression.squared_error, {}),
+        (lf.mean_absolute_error, regression.absolute_error, {}),
+        (lf.huber, regression.huber, {}),
+        (lf.huber, regression.huber, {"delta": 0.1}),
+        (lf.huber, regression.huber, {"delta": 1e10}),
+        (lf.log_cosh, regression.log_cosh, {}),
     ],
     ids=["mse", "mae", "huber", "huber_d0.1", "huber_d1e10", "log_cosh"],
 )
@@ -181,7 +91,7 @@ def test_regression_losses_match_mpmath(fn, ref, kw):
         else:
             warnings.simplefilter("error", RuntimeWarning)
         got = [fn(np.array(a), np.array(b), **kw) for a, b in zip(t, p)]
-    assert_accurate(got, rows(ref, t, p, **kw))
+    assert_accurate(got, rows(ref, t, p, *kw.values()))
 
 
 def test_log_cosh_is_finite_up_to_1e300():
@@ -204,7 +114,7 @@ def test_msle_matches_mpmath():
     p = [[b] for _, b in pairs]
     got = lf.mean_squared_logarithmic_error(np.array(t), np.array(p))
     assert np.all(np.isfinite(got))
-    assert_accurate(got, rows(ref_msle, t, p))
+    assert_accurate(got, rows(regression.squared_log_error, t, p))
 
 
 PROBS = [0.0, 1e-300, 1e-8, 1e-7, 1.5e-7, 1e-5, 1e-3, 0.3, 0.5, 1 - 1e-3, 1 - 1e-5,
@@ -217,7 +127,7 @@ def test_bce_probabilities_match_mpmath(label_smoothing):
     t = [[a] for a in TARGETS for _ in PROBS]
     p = [[b] for _ in TARGETS for b in PROBS]
     got = lf.binary_crossentropy(np.array(t), np.array(p), label_smoothing=label_smoothing)
-    assert_accurate(got, rows(ref_bce, t, p, label_smoothing=label_smoothing))
+    assert_accurate(got, rows(probabilistic.binary_crossentropy, t, p, label_smoothing))
 
 
 LOGITS = sorted({s * m for m in [0.0, 1e-300, 1e-20, 1e-8, 0.5, 1.0, 2.0, 17.0, 30.0,
@@ -232,7 +142,8 @@ def test_bce_from_logits_matches_mpmath(label_smoothing):
     got = lf.binary_crossentropy(np.array(t), np.array(p), from_logits=True,
                                  label_smoothing=label_smoothing)
     assert np.all(np.isfinite(got))
-    assert_accurate(got, rows(ref_bce, t, p, from_logits=True, label_smoothing=label_smoothing))
+    assert_accurate(got, rows(probabilistic.binary_crossentropy_from_logits, t, p,
+                                         label_smoothing))
 
 
 LOGIT_ROWS = [[1000.0, 0.0, -1000.0], [30.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1e-10, 0.0, 0.0],
@@ -249,7 +160,8 @@ def test_cce_from_logits_matches_mpmath(label_smoothing):
     got = lf.categorical_crossentropy(np.array(t), np.array(p), from_logits=True,
                                       label_smoothing=label_smoothing)
     assert np.all(np.isfinite(got)) and np.all(got >= 0)
-    assert_accurate(got, rows(ref_cce, t, p, from_logits=True, label_smoothing=label_smoothing))
+    assert_accurate(got, rows(probabilistic.categorical_crossentropy_from_logits, t, p,
+                                         label_smoothing))
 
 
 PROB_ROWS = [[1 - 1e-6, 1e-6, 0.0], [1e-6, 1 - 1e-6, 0.0], [0.5, 0.5, 0.0], [1.0, 0.0, 0.0],
@@ -264,7 +176,7 @@ def test_cce_probabilities_match_mpmath(label_smoothing):
     p = [b for _ in SOFT_TARGETS for b in PROB_ROWS]
     got = lf.categorical_crossentropy(np.array(t), np.array(p),
                                       label_smoothing=label_smoothing)
-    assert_accurate(got, rows(ref_cce, t, p, label_smoothing=label_smoothing))
+    assert_accurate(got, rows(probabilistic.categorical_crossentropy, t, p, label_smoothing))
 
 
 @pytest.mark.parametrize("from_logits", [False, True])
@@ -275,14 +187,23 @@ def test_sparse_cce_matches_mpmath(from_logits):
     one_hot = [[1.0 if j == k else 0.0 for j in range(3)] for k in labels]
     got = lf.sparse_categorical_crossentropy(np.array(labels), np.array(p),
                                              from_logits=from_logits)
-    assert_accurate(got, rows(ref_cce, one_hot, p, from_logits=from_logits))
+    kernel = (probabilistic.categorical_crossentropy_from_logits if from_logits
+              else probabilistic.categorical_crossentropy)
+    assert_accurate(got, rows(kernel, one_hot, p))
+
+
+def _kl_terms(t, p):
+    lo = mp.mpf(reference.P_LO)
+    return [max(a, lo) * mp.log(max(a, lo) / max(b, lo)) for a, b in zip(t, p)]
 
 
 def test_kl_divergence_matches_mpmath():
     dists = PROB_ROWS[:11] + [[0.25, 0.25, 0.5], [0.25 + 1e-9, 0.25 - 1e-9, 0.5]]
     t = [a for a in dists for _ in dists]
     p = [b for _ in dists for b in dists]
-    terms = rows(ref_kl_terms, t, p)
+    with mp.workdps(400):  # terms of size >= 1e-7 * 1e-300: 400 digits are plenty
+        terms = [_kl_terms([mp.mpf(x) for x in a], [mp.mpf(x) for x in b])
+                 for a, b in zip(t, p)]
     got = lf.kl_divergence(np.array(t), np.array(p))
     # KL sums terms of both signs: near p = q it is far smaller than its terms, so the
     # floor of the comparison is 1e-15 of sum |terms| (a few roundings of each term).
@@ -300,8 +221,8 @@ MARGIN_SCORES = sorted({s * m for m in [0.0, 1e-300, 1e-8, 0.5, 1 - 1e-10, 1.0, 
 @pytest.mark.parametrize("labels", [(-1.0, 1.0), (0.0, 1.0)], ids=["pm1", "01"])
 @pytest.mark.parametrize(
     ("fn", "ref"),
-    [(lf.hinge, ref_hinge), (lf.exponential_loss, ref_exponential),
-     (lf.logistic_loss, ref_logistic)],
+    [(lf.hinge, margin.hinge), (lf.exponential_loss, margin.exponential),
+     (lf.logistic_loss, margin.logistic)],
     ids=["hinge", "exponential", "logistic"],
 )
 def test_margin_losses_match_mpmath(fn, ref, labels):

@@ -81,3 +81,80 @@ def test_kl_divergence_trains():
     z = np.stack([s, -s, 0 * s], axis=-1)
     target = np.exp(z) / np.exp(z).sum(-1, keepdims=True)
     _check(*_trained(lf.kl_divergence, x, target.astype("float32"), 3, "softmax"))
+
+
+# ------------------------------------------------------- from zero initialisation
+
+
+def _link(case):
+    """What a linear model's scores z become before the loss: probabilities, rows of
+    probabilities, or the scores themselves."""
+    import jax
+    import jax.numpy as jnp
+
+    from lossfuncs import _validation as v
+
+    if case.from_logits or case.spec.y_pred is v.REAL:
+        return lambda z: z
+    if isinstance(case.spec.y_pred, v.Distributions):
+        return lambda z: jax.nn.softmax(z, axis=-1)
+    if isinstance(case.spec.y_pred, v.Probabilities):
+        return jax.nn.sigmoid
+    if isinstance(case.spec.y_pred, v.NonNegative):
+        return jnp.exp
+    return lambda z: z
+
+
+def test_training_from_zero_initialisation_moves_the_weights(case):
+    """Three gradient steps of a zero-initialised linear model, with jax.grad of the loss:
+    the weights leave 0 and the loss goes down (at logits 0 and at the uniform softmax,
+    both ties, autodiff used to give 0 or a scaled gradient)."""
+    import jax
+    import jax.numpy as jnp
+
+    if case.spec.y_true is None:
+        pytest.skip("entropy has no target: it is not a training loss")
+    rng = np.random.default_rng(0)
+    n_out = 1 if case.spec.elementwise else 3
+    t, _ = case.sample(rng, (32, n_out))
+    x = jnp.asarray(rng.normal(size=(32, 4)))
+    link = _link(case)
+
+    def objective(w):
+        return jnp.mean(case(jnp.asarray(t), link(x @ w)))
+
+    w = jnp.zeros((4, n_out))
+    losses = []
+    for _ in range(3):
+        value, g = jax.value_and_grad(objective)(w)
+        losses.append(float(value))
+        w = w - 0.1 * g
+    assert float(jnp.abs(w).max()) > 1e-4, case.name
+    assert float(objective(w)) < losses[0], (case.name, losses)
+
+
+@pytest.mark.parametrize("loss", ["bce_logits", "logistic"])
+def test_keras_dense_zero_init_trains_like_keras_own_loss(loss):
+    x, s = _data(8)
+    y01 = (s > 0).astype("float32")
+    ours = (lambda t, p: lf.binary_crossentropy(t, p, from_logits=True)) if loss == "bce_logits" \
+        else (lambda t, p: lf.logistic_loss(2 * t - 1, p))
+    weights = []
+    for fn in (ours, keras.losses.BinaryCrossentropy(from_logits=True)):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((D,)),
+                                  keras.layers.Dense(1, kernel_initializer="zeros")])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss=fn)
+        model.fit(x, y01[:, None], epochs=1, batch_size=N, verbose=0)
+        weights.append(np.asarray(model.layers[0].kernel))
+    assert np.abs(weights[0]).max() > 0.01
+    np.testing.assert_allclose(weights[0], weights[1], rtol=1e-5, atol=1e-7)
+
+
+def test_losses_serve_as_keras_metrics_with_targets_n_and_outputs_n1():
+    x, s = _data(9)
+    model = keras.Sequential([keras.Input((D,)), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse", metrics=[lf.mae, lf.huber])
+    history = model.fit(x, s, epochs=1, batch_size=32, verbose=0).history
+    assert np.isfinite(history["mean_absolute_error"][0])
+    assert np.isfinite(history["huber"][0])

@@ -6,15 +6,21 @@ import numpy as np
 import pytest
 
 import lossfuncs as lf
+from lossfuncs import _validation as v
+from lossfuncs.registry import LOSSES
 
 Z3 = np.zeros((2, 3))
 P3 = np.full((2, 3), 1 / 3)
 NAN_AT_1 = np.array([[0.1, np.nan, 0.2], [0.0, 0.0, 0.0]])
 
-ELEMENTWISE = [lf.mean_squared_error, lf.mean_absolute_error, lf.mean_squared_logarithmic_error,
-               lf.huber, lf.log_cosh, lf.binary_crossentropy, lf.categorical_crossentropy,
-               lf.kl_divergence, lf.hinge, lf.exponential_loss, lf.logistic_loss]
-ALL = ELEMENTWISE + [lf.sparse_categorical_crossentropy]
+PAIRS = [getattr(lf, s.name) for s in LOSSES if s.y_true is not None]
+ELEMENTWISE = [fn for fn in PAIRS if not fn.spec.sparse]
+ALL = PAIRS
+MARGIN = [getattr(lf, s.name) for s in LOSSES if isinstance(s.y_true, v.MarginLabels)]
+
+
+def _ids(fns):
+    return [getattr(f, "__name__", str(f)) for f in fns]
 
 
 def _both(fn):
@@ -22,33 +28,42 @@ def _both(fn):
     return [fn, fn.grad]
 
 
-def _ids(fns):
-    return [getattr(f, "__name__", str(f)) for f in fns]
-
-
 def _valid_pair(fn):
-    fn = getattr(lf, fn.__name__.removesuffix(".grad"))  # the loss of a .grad
-    if fn is lf.sparse_categorical_crossentropy:
+    spec = getattr(lf, fn.__name__.removesuffix(".grad")).spec  # the loss of a .grad
+    if spec.sparse:
         return np.array([0, 2]), P3
-    if fn in (lf.hinge, lf.exponential_loss, lf.logistic_loss):
+    if isinstance(spec.y_true, v.MarginLabels):
         return np.array([[1.0, -1.0, 1.0], [-1.0, 1.0, 1.0]]), Z3
-    if fn in (lf.categorical_crossentropy, lf.kl_divergence):
+    if isinstance(spec.y_pred, v.Distributions):
         return np.eye(3)[[0, 1]] * 0.9 + 0.1 / 3, P3
     return P3, P3
 
 
 @pytest.mark.parametrize("fn", [f for g in ELEMENTWISE for f in _both(g)],
                          ids=_ids([f for g in ELEMENTWISE for f in _both(g)]))
-def test_shape_mismatch_n_vs_n1_is_refused_with_reshape_hint(fn):
+def test_shape_mismatch_n1_vs_n_is_refused_with_reshape_hint(fn):
     t, p = _valid_pair(fn)
     col_t, row_p = t[0][:, None], p[0]  # (3, 1) vs (3,): numpy would broadcast to (3, 3)
     with pytest.raises(ValueError, match=r"y_true has shape \(3, 1\) but y_pred has shape "
                                          r"\(3,\).*broadcast.*y_true\.reshape\(\(3,\)\)"):
         fn(col_t, row_p)
-    with pytest.raises(ValueError, match=r"y_pred\.reshape\(\(3,\)\)"):
-        fn(t[0], p[0][:, None])
     with pytest.raises(ValueError, match=r"shape \(2, 3\).*\(2, 2\).*Reshape one of them"):
         fn(t, p[:, :2])
+    with pytest.raises(ValueError, match=r"shape \(2,\).*\(2, 3\).*Reshape one of them"):
+        fn(t[:, 0], p)  # (n,) against (n, C > 1) is not aligned
+
+
+@pytest.mark.parametrize("fn", [f for g in ELEMENTWISE for f in _both(g)],
+                         ids=_ids([f for g in ELEMENTWISE for f in _both(g)]))
+def test_targets_n_are_aligned_with_outputs_n1_as_keras_metrics_pass_them(fn):
+    t, p = _valid_pair(fn)
+    if fn.__name__.removesuffix(".grad") in ("categorical_crossentropy", "kl_divergence"):
+        t, p = np.ones(4), np.ones(4)  # one class: each row is the distribution (1)
+    else:
+        t, p = t[0], p[0]
+    out = fn(t, p[:, None])
+    expected = fn(t[:, None], p[:, None])
+    np.testing.assert_array_equal(out, expected)
 
 
 @pytest.mark.parametrize("fn", _both(lf.sparse_categorical_crossentropy), ids=["loss", "grad"])
@@ -166,8 +181,8 @@ def test_sparse_labels_must_be_integers_in_range(fn):
     np.testing.assert_array_equal(fn(np.array([0.0, 2.0]), P3), fn(np.array([0, 2]), P3))
 
 
-@pytest.mark.parametrize("fn", [f for g in lf.MARGIN_LOSSES for f in _both(g)],
-                         ids=_ids([f for g in lf.MARGIN_LOSSES for f in _both(g)]))
+@pytest.mark.parametrize("fn", [f for g in MARGIN for f in _both(g)],
+                         ids=_ids([f for g in MARGIN for f in _both(g)]))
 @pytest.mark.parametrize("labels", [[1.0, 0.5], [2.0, 1.0], [-1.0, 0.0], [0.0, 0.0, 2.0]],
                          ids=["half", "two", "mixed_pm1_01", "zero_two"])
 def test_margin_labels(fn, labels):

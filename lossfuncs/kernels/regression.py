@@ -1,0 +1,79 @@
+r"""Regression kernels: functions of the residual r = y_pred - y_true, elementwise.
+
+Each returns the loss of every element; the wrapper averages over the last axis.
+Each ``<name>_grad`` is the derivative of that elementwise loss with respect to y_pred.
+"""
+
+from lossfuncs.kernels.stable import LOG2
+
+
+def squared_error(xp, y_true, y_pred):
+    """(y_pred - y_true)^2, the summand of the mean squared error (Gauss, 1809)."""
+    return (y_pred - y_true) ** 2
+
+
+def squared_error_grad(xp, y_true, y_pred):
+    """2 (y_pred - y_true)."""
+    return 2 * (y_pred - y_true)
+
+
+def absolute_error(xp, y_true, y_pred):
+    """|y_pred - y_true|, the summand of the mean absolute error (Laplace, 1774)."""
+    return xp.abs(y_pred - y_true)
+
+
+def absolute_error_grad(xp, y_true, y_pred):
+    """sign(y_pred - y_true); at a zero residual the subgradient 0."""
+    return xp.sign(y_pred - y_true)
+
+
+def squared_log_error(xp, y_true, y_pred):
+    """(log(1 + y_pred) - log(1 + y_true))^2, the summand of MSLE.
+
+    The log-ratio is computed as log1p(|y_pred - y_true| / (1 + min)): no cancellation
+    when y_pred is close to y_true. Values <= -1 give NaN. Reference: keras.losses.
+    """
+    low = 1 + xp.minimum(y_true, y_pred)
+    low = xp.where(low > 0, low, xp.nan)  # outside the domain: NaN, as log1p gives
+    return xp.log1p(xp.abs(y_pred - y_true) / low) ** 2
+
+
+def squared_log_error_grad(xp, y_true, y_pred):
+    """2 (log(1 + y_pred) - log(1 + y_true)) / (1 + y_pred)."""
+    d = xp.log1p(xp.abs(y_pred - y_true) / (1 + xp.minimum(y_true, y_pred)))
+    return 2 * xp.sign(y_pred - y_true) * d / (1 + y_pred)
+
+
+def huber(xp, y_true, y_pred, delta):
+    """r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond.
+
+    Written as q^2 / 2 + delta (|r| - q) with q = min(|r|, delta): no r^2 is formed
+    beyond delta. Reference: P. J. Huber, Ann. Math. Statist. 35 (1964).
+    """
+    a = xp.abs(y_pred - y_true)
+    q = xp.minimum(a, delta)
+    return 0.5 * q * q + delta * (a - q)
+
+
+def huber_grad(xp, y_true, y_pred, delta):
+    """clip(r, -delta, delta)."""
+    return xp.clip(y_pred - y_true, -delta, delta)
+
+
+def log_cosh(xp, y_true, y_pred):
+    """log(cosh(r)), from e = exp(-|r|) alone: cosh(r) never formed, never overflows.
+
+    |r| <= 1: log1p((1 - e)^2 / (2 e)), with 1 - e = -expm1(-|r|): exact near 0.
+    Beyond: |r| - log 2 + log1p(e^2). Reference: keras.losses.log_cosh.
+    """
+    a = xp.abs(y_pred - y_true)
+    m = xp.expm1(-a)  # e - 1
+    e = 1 + m
+    small = a <= 1
+    x = xp.where(small, m * m / (2 * e), e * e)
+    return xp.where(small, 0, a - LOG2) + xp.log1p(x)
+
+
+def log_cosh_grad(xp, y_true, y_pred):
+    """tanh(r)."""
+    return xp.tanh(y_pred - y_true)
