@@ -99,3 +99,27 @@ def fit_linear(loss, X, y, *, l2=0.0, **loss_kwargs):
     result = minimize(objective, np.zeros(d + 1), jac=True, method="L-BFGS-B",
                       options={"maxiter": 2000, "gtol": 1e-10, "ftol": 1e-14})
     return result.x[:d], float(result.x[d])
+
+
+def train_jax(risk, params, *, steps=100, learning_rate=0.1):
+    """Plain full-batch gradient descent on ``risk(params)`` with JAX.
+
+    ``risk`` maps the parameters (an array or a tuple/list/dict of arrays) to the
+    scalar training loss, typically the mean of a ``lossfuncs`` loss over the data.
+    Each step computes the loss and its gradient with ``jax.value_and_grad``
+    (compiled once) and moves every parameter by ``-learning_rate * gradient``.
+
+    Returns:
+        ``(params, history)``: the trained parameters and a NumPy array with the
+        loss before each step.
+    """
+    import jax
+
+    value_and_grad = jax.jit(jax.value_and_grad(risk))
+    history = []
+    for _ in range(steps):
+        value, grads = value_and_grad(params)
+        history.append(float(value))
+        params = jax.tree_util.tree_map(lambda p, g: p - learning_rate * g,
+                                        params, grads)
+    return params, np.asarray(history)

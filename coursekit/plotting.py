@@ -306,3 +306,35 @@ def decision_regions_bw(ax, predict, X, y, *, threshold=0.0, resolution=150,
     if title:
         ax.set_title(title)
     return ax
+
+
+def distinguish(*axes, skip_labels=("_",)):
+    """Restyle the labelled lines of finished axes with :func:`line_style`, in order.
+
+    For figures drawn by helpers that use colour only (such as
+    :func:`loss_and_gradient`): each labelled line gets the colour and line style of
+    its position, and lines beyond :data:`LINE_STYLES` also get a marker, so the
+    series stay apart when printed in black and white. A legend already drawn is
+    redrawn. Lines whose label starts with one of ``skip_labels`` (matplotlib's
+    unlabelled lines start with ``"_"``) keep their style, e.g. reference lines.
+
+    Args:
+        *axes: matplotlib axes, or figures (all their axes are treated).
+    """
+    flat = []
+    for item in axes:
+        is_fig = hasattr(item, "axes") and isinstance(item.axes, list)
+        flat.extend(item.axes if is_fig else [item])
+    for ax in flat:
+        lines = [ln for ln in ax.get_lines()
+                 if not ln.get_label().startswith(tuple(skip_labels))]
+        for i, line in enumerate(lines):
+            style = line_style(i)
+            line.set_color(style["color"])
+            line.set_linestyle(style["linestyle"])
+            if i >= len(LINE_STYLES):
+                line.set_marker("os^D"[(i - len(LINE_STYLES)) % 4])
+                line.set_markevery(0.1)
+                line.set_markersize(4)
+        if ax.get_legend() is not None:
+            ax.legend()
