@@ -1,0 +1,378 @@
+"""The print profile of the course: PDF handouts and books, student and instructor editions.
+
+Active for the LaTeX builder only (``jupyter-book build . --builder pdflatex``; see
+scripts/build_pdfs.py).  The edition comes from the environment variable
+``COURSE_EDITION`` (``student``, the default, or ``instructor``); each edition is
+built into its own output folder.
+
+* **Documents** (``env-updated``): the whole book plus one handout per chapter
+  (``chapters/*`` in _toc.yml order), named ``book.tex``/``<chapter>.tex`` or, in the
+  instructor edition, ``book-instructor.tex``/``<chapter>-instructor.tex``.
+  Upstream limitations worked around: jupyter-book 1.0.4 crashes when _config.yml lists
+  several ``latex_documents`` (its message box raises KeyError), and its
+  ``--individualpages`` builds every page (landing page included) as a book with a
+  title page and a contents page, named ``chapters-<name>.tex``.  So the documents are
+  set here, after the sources are read.
+* **Editions**: the student edition drops every solution.  sphinx-exercise's own
+  ``hide_solutions`` option is not used: it drops the ``solution-start`` node only and
+  leaves the gated solution's content (prose and code cells) in the document
+  (sphinx-exercise 1.2.1, ``SolutionStartDirective.run`` returns ``[]`` before the
+  gated content is merged).  Here solutions are removed after merging, with the
+  "Solutions" section they leave empty.
+* **Cell roles** (CONVENTIONS.md section 2): verification (``remove-cell``, ``check``,
+  ``hide-cell``) and timing cells are dropped, plotting cells print their figure only
+  (``hide-input``), ``glue`` lines are dropped from teaching code.
+* **Cross-references** to chapters print as "Chapter 11 (Mean absolute error)"; pages
+  that are not chapters (the landing page's own sections aside) stay out of the book.
+* **Frame**: a handout starts with a title block (course, chapter number and title,
+  edition, site URL, version and date), has running heads, numbered sections, figures,
+  equations and exercises, and no title or contents page.  The book opens chapters on
+  any page (no blank pages).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxTranslator  # noqa: F401  (typing)
+from sphinx.writers.latex import LaTeXTranslator
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITIONS = ("student", "instructor")
+CHAPTER_DIR = "chapters/"
+# Source patterns of timing cells (CONVENTIONS.md: no live timings in teaching chapters).
+TIMING = re.compile(r"\btimeit\b|block_until_ready|perf_counter|^\s*%%?time", re.M)
+# Cell tags whose cell never prints.
+DROP_TAGS = {"remove-cell", "hide-cell", "check", "exercise-check", "timing", "remove-print"}
+DROP_INPUT_TAGS = {"hide-input", "remove-input"}
+
+
+# --------------------------------------------------------------------------- helpers
+def edition_of(config) -> str:
+    return config.course_edition
+
+
+def target_name(docname: str, edition: str) -> str:
+    """chapters/huber -> huber (student) or huber-instructor; index -> book[-instructor]."""
+    base = docname.split("/")[-1]
+    return base if edition == "student" else f"{base}-{edition}"
+
+
+def course_version() -> str:
+    """'1.0.0, 2026-11-29': the package version and the date of the last commit."""
+    version = "unreleased"
+    pyproject = ROOT / "pyproject.toml"
+    if pyproject.exists():
+        m = re.search(r'^version\s*=\s*"([^"]+)"', pyproject.read_text(), re.M)
+        if m:
+            version = m.group(1)
+    date = os.environ.get("COURSE_DATE", "")
+    if not date:
+        try:
+            date = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=10).stdout.strip()
+        except OSError:
+            date = ""
+    return f"{version}, {date}" if date else version
+
+
+def chapters(env) -> list[str]:
+    """Chapter docnames in table-of-contents order."""
+    ordered: list[str] = []
+
+    def walk(doc: str) -> None:
+        for child in env.toctree_includes.get(doc, []):
+            if child not in ordered:
+                ordered.append(child)
+                walk(child)
+
+    walk(env.config.root_doc)
+    return [d for d in ordered if d.startswith(CHAPTER_DIR)]
+
+
+def chapter_number(env, docname: str) -> int | None:
+    found = chapters(env)
+    return found.index(docname) + 1 if docname in found else None
+
+
+def tex(text: str) -> str:
+    from sphinx.util.texescape import escape
+
+    return escape(text, "xelatex")
+
+
+# --------------------------------------------------------------------------- config
+def on_config_inited(app, config) -> None:
+    edition = os.environ.get("COURSE_EDITION", "student").strip() or "student"
+    if edition not in EDITIONS:
+        raise ValueError(f"COURSE_EDITION must be one of {EDITIONS}, got {edition!r}")
+    config.course_edition = edition
+    # Each edition builds into its own folder (scripts/build_pdfs.py); all of them
+    # read the one execution cache of the HTML build.
+    if not config.nb_execution_cache_path:
+        config.nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
+    # Relative to the repository, also when the sources are elsewhere (test fixture).
+    config.latex_additional_files = [
+        str(ROOT / p) if not os.path.isabs(p) else p for p in config.latex_additional_files
+    ]
+
+
+def on_builder_inited(app) -> None:
+    if app.builder.format != "latex":
+        return
+    # Black-and-white friendly highlighting for print only (the web keeps its theme).
+    app.config.pygments_style = app.config.course_print_pygments_style
+    # "Figure 3.1" rather than Sphinx's "Fig. 3.1" in captions and references.
+    app.config.numfig_format = {**app.config.numfig_format, "figure": "Figure %s"}
+
+
+def on_env_updated(app, env):
+    if app.builder.format != "latex":
+        return []
+    edition = edition_of(app.config)
+    first = list(app.config.latex_documents[0])
+    theme = first[4] if len(first) > 4 else "manual"
+    author = first[3] if len(first) > 3 else app.config.author
+    documents = [(app.config.root_doc, target_name("book", edition) + ".tex",
+                  first[2], author, theme, False)]
+    for doc in chapters(env):
+        title = env.titles[doc].astext()
+        documents.append((doc, target_name(doc, edition) + ".tex", tex(title), author,
+                          theme, False))
+    app.config.latex_documents = documents
+    return []
+
+
+# --------------------------------------------------------------------------- print profile
+def _cell_tags(cell: nodes.Element) -> set[str]:
+    meta = cell.get("cell_metadata") or {}
+    tags = set(meta.get("tags", []) or [])
+    tags |= {c[4:] for c in cell.get("classes", []) if c.startswith("tag_")}
+    return tags
+
+
+def _cell_source(cell: nodes.Element) -> str:
+    for block in cell.findall(nodes.literal_block):
+        if "cell_input" in block.parent.get("classes", []):
+            return block.astext()
+    return ""
+
+
+def strip_glue(source: str) -> str:
+    """Teaching code without ``glue`` calls and the ``myst_nb`` import."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    drop: set[int] = set()
+    for stmt in tree.body:
+        calls_glue = (
+            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+            and getattr(stmt.value.func, "id", getattr(stmt.value.func, "attr", "")) == "glue"
+        )
+        imports_glue = isinstance(stmt, ast.ImportFrom) and stmt.module == "myst_nb"
+        if calls_glue or imports_glue:
+            drop.update(range(stmt.lineno, stmt.end_lineno + 1))
+    if not drop:
+        return source
+    lines = [ln for i, ln in enumerate(source.splitlines(), 1) if i not in drop]
+    text = "\n".join(lines).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+class PrintProfile(SphinxPostTransform):
+    """What prints: see the module docstring."""
+
+    default_priority = 5  # before references are resolved (10) and jupyterbook-latex (400)
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        env = self.env
+        root = self.config.root_doc
+        start = env.docname
+        is_book = start == root
+        info = {"kind": "book" if is_book else "handout", "docname": start,
+                "edition": edition_of(self.config)}
+        if not is_book:
+            info["chapter"] = chapter_number(env, start)
+            info["title"] = env.titles[start].astext() if start in env.titles else start
+        self.document["course_print"] = info
+        if is_book:
+            self.drop_other_pages(root)
+        if info["edition"] == "student":
+            self.drop_solutions()
+        self.print_cells()
+        self.chapter_references(is_book)
+
+    def drop_other_pages(self, root: str) -> None:
+        keep = set(chapters(self.env)) | {root}
+        for node in list(self.document.findall(addnodes.start_of_file)):
+            if node.get("docname") not in keep:
+                node.parent.remove(node)
+
+    def drop_solutions(self) -> None:
+        from sphinx_exercise.nodes import solution_node
+
+        sections = set()
+        for node in list(self.document.findall(solution_node)):
+            parent = node.parent
+            parent.remove(node)
+            while parent is not None and not isinstance(parent, nodes.section):
+                parent = parent.parent
+            if parent is not None:
+                sections.add(parent)
+        for cell in list(self.document.findall(nodes.container)):
+            if "cell" in cell.get("classes", []) and "solution" in _cell_tags(cell):
+                cell.parent.remove(cell)
+        for section in sections:
+            rest = [c for c in section.children
+                    if not isinstance(c, (nodes.title, nodes.target, nodes.comment))]
+            if not rest and section.parent is not None:
+                section.parent.remove(section)
+
+    def print_cells(self) -> None:
+        for cell in list(self.document.findall(nodes.container)):
+            if "cell" not in cell.get("classes", []) or cell.parent is None:
+                continue
+            tags = _cell_tags(cell)
+            source = _cell_source(cell)
+            if tags & DROP_TAGS or TIMING.search(source):
+                cell.parent.remove(cell)
+                continue
+            for part in list(cell.children):
+                if "cell_input" not in part.get("classes", []):
+                    continue
+                if tags & DROP_INPUT_TAGS:
+                    cell.remove(part)
+                    continue
+                for block in list(part.findall(nodes.literal_block)):
+                    text = strip_glue(block.astext())
+                    if not text.strip():
+                        cell.remove(part)
+                        break
+                    if text != block.astext():
+                        new = nodes.literal_block(text, text, **block.attributes)
+                        block.replace_self(new)
+            if not cell.children:
+                cell.parent.remove(cell)
+
+    def chapter_references(self, is_book: bool) -> None:
+        from sphinx.util import docname_join
+
+        env = self.env
+        for ref in list(self.document.findall(addnodes.pending_xref)):
+            if ref.get("refdomain") != "std" or ref.get("reftype") != "doc":
+                continue
+            target = docname_join(ref.get("refdoc", env.docname), ref["reftarget"])
+            number = chapter_number(env, target)
+            if number is None:
+                continue
+            title = env.titles[target]
+            label = nodes.inline("", "", classes=["chapter-ref"])
+            label += nodes.Text(f"Chapter {number} (")
+            label += nodes.emphasis("", "", *[c.deepcopy() for c in title.children])
+            label += nodes.Text(")")
+            if is_book:
+                ref["refexplicit"] = True
+                ref.children = []
+                ref += label
+            else:
+                ref.replace_self(label)
+
+
+# --------------------------------------------------------------------------- LaTeX
+HANDOUT_HEAD = r"""
+%% ---- course_print: handout frame ----
+\def\courseprinthead{\sffamily\small\textbf{%(course)s}\quad\textbar\quad Chapter %(number)s: %(title)s}
+\fancypagestyle{normal}{\fancyhf{}%%
+  \fancyhead[L]{\courseprinthead}%%
+  \fancyhead[R]{\sffamily\small %(edition)s}%%
+  \fancyfoot[L]{\sffamily\footnotesize %(url)s}%%
+  \fancyfoot[R]{\sffamily\small\thepage\ / \pageref*{LastPage}}%%
+  \renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}
+\fancypagestyle{plain}{\fancyhf{}%%
+  \fancyfoot[L]{\sffamily\footnotesize %(url)s}%%
+  \fancyfoot[R]{\sffamily\small\thepage\ / \pageref*{LastPage}}%%
+  \renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0.4pt}}
+"""
+
+# The handout's title block (in place of Sphinx's title page); the chapter's own
+# opening sections ("What you will learn", "Before you start") follow it.
+HANDOUT_TITLE = r"""
+\thispagestyle{plain}%%
+\setcounter{chapter}{%(number)s}%%
+\noindent{\sffamily\small\textbf{%(course)s}\hfill %(edition)s\par}%%
+\vspace{3pt}\hrule height 0.8pt\vspace{12pt}%%
+\noindent{\sffamily\bfseries\LARGE Chapter %(number)s\quad %(title)s\par}%%
+\vspace{8pt}%%
+\noindent{\sffamily\small %(url)s\hfill Version %(version)s\par}%%
+\vspace{5pt}\hrule\vspace{12pt}%%
+\phantomsection\addcontentsline{toc}{chapter}{%(title)s}%%
+"""
+
+
+class PrintTranslator(LaTeXTranslator):
+    """Per-document frame: handouts get a chapter title block instead of a title page."""
+
+    def __init__(self, document, builder, theme) -> None:
+        super().__init__(document, builder, theme)
+        info = document.get("course_print", {})
+        config = builder.config
+        self.course_print = info
+        edition = info.get("edition", "student")
+        if info.get("kind") == "handout":
+            # The chapter's title (H1) is the document title, set in the title block
+            # below; its sections (H2) are numbered sections n.1, n.2, ...
+            self.top_sectionlevel = self.sectionnames.index("section")
+            self.elements["sphinxpkgoptions"] = re.sub(
+                r"numfigreset=\d", "numfigreset=1", self.elements.get("sphinxpkgoptions", ""))
+            number = info.get("chapter") or 1
+            values = {
+                "course": tex(config.html_title or config.project or ""),
+                "number": number,
+                "title": tex(info.get("title", "")),
+                "edition": f"{edition.capitalize()} edition",
+                "url": r"\url{%s}" % config.course_site_url if config.course_site_url else "",
+                "version": tex(config.course_version),
+            }
+            self.elements["fncychap"] = ""
+            self.elements["preamble"] += HANDOUT_HEAD % values
+            self.elements["maketitle"] = HANDOUT_TITLE % values
+            self.elements["tableofcontents"] = ""
+            self.elements["printindex"] = ""
+        else:
+            release = tex(f"{edition.capitalize()} edition · version {config.course_version}")
+            self.elements["release"] = release
+            self.elements["releasename"] = ""
+            if config.course_site_url:
+                self.elements["author"] += r"\\[6pt]\small\url{%s}" % config.course_site_url
+
+    def visit_literal_block(self, node) -> None:
+        # Keep short listings on one page: ask for their height before starting.
+        lines = node.astext().count("\n") + 1
+        if lines <= 40:
+            self.body.append("\n\\needspace{%d\\baselineskip}" % (lines + 2))
+        super().visit_literal_block(node)
+
+
+def setup(app):
+    app.add_config_value("course_edition", "student", "env")
+    app.add_config_value("course_site_url", "", "env")
+    app.add_config_value("course_version", course_version(), "env")
+    app.add_config_value("course_print_pygments_style", "bw", "env")
+    app.connect("config-inited", on_config_inited, priority=100)
+    app.connect("builder-inited", on_builder_inited)
+    app.connect("env-updated", on_env_updated, priority=900)
+    app.add_post_transform(PrintProfile)
+    app.set_translator("latex", PrintTranslator, override=True)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
