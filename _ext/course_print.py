@@ -351,9 +351,10 @@ class PrintTranslator(LaTeXTranslator):
             self.elements["tableofcontents"] = ""
             self.elements["printindex"] = ""
         else:
-            release = tex(f"{edition.capitalize()} edition · version {config.course_version}")
-            self.elements["release"] = release
-            self.elements["releasename"] = ""
+            # Title page and running heads: "<Edition> edition, version 1.0.0, <date>"
+            # (the template escapes the release itself).
+            self.elements["releasename"] = f"{edition.capitalize()} edition,"
+            self.elements["release"] = f"version {config.course_version}"
             if config.course_site_url:
                 self.elements["author"] += r"\\[6pt]\small\url{%s}" % config.course_site_url
 
