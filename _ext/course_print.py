@@ -55,6 +55,13 @@ TIMING = re.compile(r"\btimeit\b|block_until_ready|perf_counter|^\s*%%?time", re
 # Cell tags whose cell never prints.
 DROP_TAGS = {"remove-cell", "hide-cell", "check", "exercise-check", "timing", "remove-print"}
 DROP_INPUT_TAGS = {"hide-input", "remove-input"}
+# Listings up to this many lines are kept on one page.
+NEEDSPACE_MAX_LINES = 18
+# Phrases that only make sense on the website (CONVENTIONS.md section 4).  Paragraphs of
+# the landing page (the book's front matter) that use them are not printed; in chapters
+# tests/test_pdf.py reports them.
+WEB_ONLY = re.compile(r"menu on the left|download button|\bclick|links? below|"
+                      r"\bthis (web )?page\b|top of a (chapter|page)", re.I)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -168,21 +175,38 @@ def _cell_source(cell: nodes.Element) -> str:
     return ""
 
 
+def _is_glue(stmt: ast.stmt) -> bool:
+    """``glue(...)`` calls, ``from myst_nb import glue``, and blocks made only of them."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        return getattr(func, "id", getattr(func, "attr", "")) == "glue"
+    if isinstance(stmt, ast.ImportFrom):
+        return stmt.module == "myst_nb"
+    body = getattr(stmt, "body", None)
+    if isinstance(body, list) and body and not getattr(stmt, "orelse", None):
+        return all(_is_glue(s) for s in body)
+    return False
+
+
 def strip_glue(source: str) -> str:
-    """Teaching code without ``glue`` calls and the ``myst_nb`` import."""
+    """Teaching code without its ``glue`` calls (at any depth) and the ``myst_nb`` import."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return source
     drop: set[int] = set()
-    for stmt in tree.body:
-        calls_glue = (
-            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
-            and getattr(stmt.value.func, "id", getattr(stmt.value.func, "attr", "")) == "glue"
-        )
-        imports_glue = isinstance(stmt, ast.ImportFrom) and stmt.module == "myst_nb"
-        if calls_glue or imports_glue:
-            drop.update(range(stmt.lineno, stmt.end_lineno + 1))
+
+    def visit(body: list[ast.stmt]) -> None:
+        for stmt in body:
+            if _is_glue(stmt):
+                drop.update(range(stmt.lineno, stmt.end_lineno + 1))
+                continue
+            for field in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    visit(inner)
+
+    visit(tree.body)
     if not drop:
         return source
     lines = [ln for i, ln in enumerate(source.splitlines(), 1) if i not in drop]
@@ -207,18 +231,52 @@ class PrintProfile(SphinxPostTransform):
             info["chapter"] = chapter_number(env, start)
             info["title"] = env.titles[start].astext() if start in env.titles else start
         self.document["course_print"] = info
+        self.number_exercises()
         if is_book:
             self.drop_other_pages(root)
+            self.drop_web_only_front_matter()
         if info["edition"] == "student":
             self.drop_solutions()
         self.print_cells()
         self.chapter_references(is_book)
+
+    def number_exercises(self) -> None:
+        """Exercise n of chapter c prints as "Exercise c.n" (and its solution's title too).
+
+        sphinx-exercise numbers exercises per document (env.toc_fignumbers, without
+        chapter numbers unless the toctree is numbered); the chapter number is put in
+        front once per build, for print only.
+        """
+        env = self.env
+        if getattr(env, "_course_print_exercises_numbered", False):
+            return
+        for number, doc in enumerate(chapters(env), 1):
+            numbers = env.toc_fignumbers.get(doc, {}).get("exercise", {})
+            for key, value in list(numbers.items()):
+                if len(value) == 1:
+                    numbers[key] = (number, *value)
+        env._course_print_exercises_numbered = True
 
     def drop_other_pages(self, root: str) -> None:
         keep = set(chapters(self.env)) | {root}
         for node in list(self.document.findall(addnodes.start_of_file)):
             if node.get("docname") not in keep:
                 node.parent.remove(node)
+
+    def drop_web_only_front_matter(self) -> None:
+        for para in list(self.document.findall(nodes.paragraph)):
+            parent, inside_chapter = para.parent, False
+            while parent is not None:
+                if isinstance(parent, addnodes.start_of_file):
+                    inside_chapter = True
+                    break
+                parent = parent.parent
+            if inside_chapter or not WEB_ONLY.search(para.astext()):
+                continue
+            holder = para.parent
+            holder.remove(para)
+            if isinstance(holder, nodes.list_item) and not holder.children:
+                holder.parent.remove(holder)
 
     def drop_solutions(self) -> None:
         from sphinx_exercise.nodes import solution_node
@@ -360,8 +418,9 @@ class PrintTranslator(LaTeXTranslator):
 
     def visit_literal_block(self, node) -> None:
         # Keep short listings on one page: ask for their height before starting.
+        # (Longer ones may break: moving them would leave half-empty pages.)
         lines = node.astext().count("\n") + 1
-        if lines <= 40:
+        if lines <= NEEDSPACE_MAX_LINES:
             self.body.append("\n\\needspace{%d\\baselineskip}" % (lines + 2))
         super().visit_literal_block(node)
 

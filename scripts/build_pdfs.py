@@ -99,9 +99,14 @@ def chapter_title(docname: str, root: Path = ROOT) -> str:
     return docname.split("/")[-1]
 
 
-def handout_name(docname: str, edition: str = "student") -> str:
+def handout_name(docname: str) -> str:
+    """chapters/huber -> huber (the handout's name, without edition or suffix)."""
+    return docname.split("/")[-1]
+
+
+def handout_pdf(docname: str, edition: str = "student") -> str:
     """chapters/huber -> huber.pdf / huber-instructor.pdf (the paths the site links)."""
-    base = docname.split("/")[-1]
+    base = handout_name(docname)
     return f"{base}.pdf" if edition == "student" else f"{base}-{edition}.pdf"
 
 
@@ -126,8 +131,12 @@ def subset_toc(chapters: list[str], out: Path) -> Path:
 
 
 def build_edition(edition: str, *, source: Path = ROOT, toc: Path | None = None,
-                  out: Path | None = None) -> Path:
-    """One jupyter-book pdflatex run; returns its LaTeX output folder."""
+                  out: Path | None = None, strict: bool = True) -> Path:
+    """One jupyter-book pdflatex run; returns its LaTeX output folder.
+
+    ``strict``: warnings are errors, as for the HTML build (off for a subset of the
+    chapters, whose references to the other chapters cannot resolve).
+    """
     out = out or PRINT / edition
     latex = out / "_build" / "latex"
     # Stale .tex files would be compiled by `make all-pdf` too.
@@ -135,7 +144,7 @@ def build_edition(edition: str, *, source: Path = ROOT, toc: Path | None = None,
         old.unlink()
     cmd = [str(BIN / "jupyter-book"), "build", str(source), "--builder", "pdflatex",
            "--path-output", str(out), "--config", str(ROOT / "_config.yml"),
-           "-W", "-n", "--keep-going"]
+           "-n", "--keep-going"] + (["-W"] if strict else [])
     if toc is not None:
         cmd += ["--toc", str(toc)]
     env = dict(os.environ, COURSE_EDITION=edition, MAKEFLAGS="-j2",
@@ -150,7 +159,7 @@ def build_edition(edition: str, *, source: Path = ROOT, toc: Path | None = None,
 
 def publish(latex: Path, edition: str, chapters: list[str], dest: Path = SITE_PDF) -> list[Path]:
     dest.mkdir(parents=True, exist_ok=True)
-    names = [book_name(edition)] + [handout_name(d, edition) for d in chapters]
+    names = [book_name(edition)] + [handout_pdf(d, edition) for d in chapters]
     copied = []
     for name in names:
         pdf = latex / name
@@ -204,12 +213,12 @@ def readme_section(pages: dict[str, int], chapters: list[str]) -> str:
     rows = ["| Handout | Student | Instructor |", "|---|---:|---:|"]
     for doc in chapters:
         mark = "" if doc not in losses else (
-            "" if lo <= pages[handout_name(doc)] <= hi else " (outside target)")
-        rows.append(f"| {chapter_title(doc)} (`{handout_name(doc)}`) | "
-                    f"{pages[handout_name(doc)]}{mark} | {pages[handout_name(doc, 'instructor')]} |")
+            "" if lo <= pages[handout_pdf(doc)] <= hi else " (outside target)")
+        rows.append(f"| {chapter_title(doc)} (`{handout_pdf(doc)}`) | "
+                    f"{pages[handout_pdf(doc)]}{mark} | {pages[handout_pdf(doc, 'instructor')]} |")
     rows.append(f"| **Book** (`book.pdf`) | {pages[book_name()]} | "
                 f"{pages[book_name('instructor')]} |")
-    total = sum(pages[handout_name(d)] for d in chapters)
+    total = sum(pages[handout_pdf(d)] for d in chapters)
     return (f"{README_BEGIN}\n"
             f"Pages per PDF, as last built by `make pdf` (target for a loss chapter's student "
             f"handout: {lo}–{hi} pages; all student handouts together: {total} pages):\n\n"
@@ -265,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         chapters = toc_chapters(toc)
     published: dict[str, list[Path]] = {}
     for edition in editions:
-        latex = build_edition(edition, toc=toc)
+        latex = build_edition(edition, toc=toc, strict=not args.chapters)
         published[edition] = publish(latex, edition, chapters)
     elapsed = time.perf_counter() - started
 

@@ -36,6 +36,9 @@ FIXTURE_PDF = BUILD / "print-fixture" / "pdf"
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_pdfs as bp  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "_ext"))
+from course_print import WEB_ONLY  # noqa: E402
 from testsupport import require_tool, skip_or_fail  # noqa: E402
 
 CHAPTERS = bp.toc_chapters()
@@ -156,6 +159,9 @@ def check_common(pdf: Path) -> list[str]:
     blank = [i + 1 for i, p in enumerate(pages) if not p.strip()]
     if blank:
         problems.append(f"blank pages {blank}")
+    web = sorted({m.group(0) for m in WEB_ONLY.finditer(text)})
+    if web:
+        problems.append(f"web-only phrases: {web}")
     broken = re.findall(r"\b[a-z]+_\n\s*[a-z]+\b", text)
     if broken:
         problems.append(f"identifiers broken after '_': {broken[:3]}")
@@ -239,15 +245,15 @@ def test_every_pdf_exists():
     if not SITE_PDF.exists():
         skip_or_fail("no PDFs: run `make pdf`")
     expected = {bp.book_name(e) for e in EDITIONS} | {
-        bp.handout_name(d, e) for d in CHAPTERS for e in EDITIONS}
+        bp.handout_pdf(d, e) for d in CHAPTERS for e in EDITIONS}
     present = {p.name for p in SITE_PDF.glob("*.pdf")}
     assert expected <= present, f"missing: {sorted(expected - present)}"
 
 
 @pytest.mark.parametrize("doc", CHAPTERS)
 def test_handout(doc):
-    student = pdf_path(bp.handout_name(doc))
-    instructor = pdf_path(bp.handout_name(doc, "instructor"))
+    student = pdf_path(bp.handout_pdf(doc))
+    instructor = pdf_path(bp.handout_pdf(doc, "instructor"))
     problems = []
     for pdf in (student, instructor):
         check_a4(pdf)
@@ -287,7 +293,7 @@ def test_book(edition):
 
 def test_loss_chapters_within_page_target():
     lo, hi = bp.PAGE_TARGET
-    counts = {d: len(pages_of(pdf_path(bp.handout_name(d)))) for d in bp.loss_chapters()}
+    counts = {d: len(pages_of(pdf_path(bp.handout_pdf(d)))) for d in bp.loss_chapters()}
     report = ", ".join(f"{d.split('/')[-1]} {n}" for d, n in counts.items())
     outside = {d: n for d, n in counts.items() if not lo <= n <= hi}
     assert not outside, f"student handouts outside {lo}-{hi} pages: {outside} (all: {report})"
@@ -295,7 +301,7 @@ def test_loss_chapters_within_page_target():
 
 @pytest.mark.parametrize("doc", CHAPTERS)
 def test_figure_text_at_least_8pt(doc):
-    pdf = pdf_path(bp.handout_name(doc))
+    pdf = pdf_path(bp.handout_pdf(doc))
     # Subscripts and superscripts (runs of one or two characters) are excepted.
     small = sorted({(s, t) for s, t in figure_font_sizes(pdf) if s < MIN_FIGURE_PT and len(t) > 2})
     assert not small, f"{pdf.name}: figure text under {MIN_FIGURE_PT} pt: {small[:8]}"
@@ -381,7 +387,7 @@ FIXTURE_CHAPTERS = bp.toc_chapters(bp.FIXTURE / "_toc.yml")
 @pytest.fixture(scope="module")
 def fixture_pdfs():
     """The print fixture's PDFs (built here when missing: about 30 s)."""
-    needed = [bp.handout_name(d, e) for d in FIXTURE_CHAPTERS for e in EDITIONS]
+    needed = [bp.handout_pdf(d, e) for d in FIXTURE_CHAPTERS for e in EDITIONS]
     if not all((FIXTURE_PDF / n).exists() for n in needed):
         require_tool("xelatex", "TeX: run `make system-deps`")
         subprocess.run([sys.executable, str(ROOT / "scripts" / "build_pdfs.py"), "--fixture"],
@@ -391,8 +397,8 @@ def fixture_pdfs():
 
 def test_fixture_print_profile(fixture_pdfs):
     doc = "chapters/fixture"
-    student = fixture_pdfs / bp.handout_name(doc)
-    instructor = fixture_pdfs / bp.handout_name(doc, "instructor")
+    student = fixture_pdfs / bp.handout_pdf(doc)
+    instructor = fixture_pdfs / bp.handout_pdf(doc, "instructor")
     s_text, i_text = flat(student), flat(instructor)
     for text in (s_text, i_text):
         assert "Chapter 1 Fixture loss" in text  # title block
@@ -408,13 +414,13 @@ def test_fixture_print_profile(fixture_pdfs):
         assert "Chapter 2 (Other chapter)" in text  # cross-reference
         assert "Key points" in text
         assert "Version " in text and "loss-functions-tested.github.io" in text
-        assert "Exercise 1" in text and "Exercise 2" in text
+        assert "Exercise 1.1" in text and "Exercise 1.2" in text  # chapter.exercise
     assert "FIXTURE-SOLUTION" not in s_text and "answer_2" not in s_text
     assert "Solutions" not in s_text
-    assert "Solution to Exercise 1" in i_text and "Solution to Exercise 2" in i_text
+    assert "Solution to Exercise 1.1" in i_text and "Solution to Exercise 1.2" in i_text
     assert "FIXTURE-SOLUTION-ONE" in i_text and "FIXTURE-SOLUTION-TWO" in i_text
     assert "answer_2 = np.where" in i_text
-    assert i_text.index("Solution to Exercise 1") > i_text.index("Key points")
+    assert i_text.index("Solution to Exercise 1.1") > i_text.index("Key points")
     for pdf in (student, instructor):
         assert not check_common(pdf), check_common(pdf)
         assert not check_editions(student, instructor, doc, root=bp.FIXTURE)
