@@ -271,7 +271,7 @@ class PrintProfile(SphinxPostTransform):
                     inside_chapter = True
                     break
                 parent = parent.parent
-            if inside_chapter or not WEB_ONLY.search(para.astext()):
+            if inside_chapter or not WEB_ONLY.search(" ".join(para.astext().split())):
                 continue
             holder = para.parent
             holder.remove(para)
