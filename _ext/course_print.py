@@ -41,11 +41,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
-from sphinx.util.docutils import SphinxTranslator  # noqa: F401  (typing)
 from sphinx.writers.latex import LaTeXTranslator
-
-logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = ("student", "instructor")
@@ -124,8 +120,10 @@ def on_config_inited(app, config) -> None:
     if edition not in EDITIONS:
         raise ValueError(f"COURSE_EDITION must be one of {EDITIONS}, got {edition!r}")
     config.course_edition = edition
-    # Each edition builds into its own folder (scripts/build_pdfs.py); all of them
-    # read the one execution cache of the HTML build.
+    if "COURSE_EDITION" not in os.environ:
+        return  # not a print build (scripts/build_pdfs.py): leave the configuration alone
+    # Each edition builds into its own folder; all of them read the one execution
+    # cache of the HTML build.
     if not config.nb_execution_cache_path:
         config.nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
     # Relative to the repository, also when the sources are elsewhere (test fixture).
@@ -139,8 +137,6 @@ def on_builder_inited(app) -> None:
         return
     # Black-and-white friendly highlighting for print only (the web keeps its theme).
     app.config.pygments_style = app.config.course_print_pygments_style
-    # "Figure 3.1" rather than Sphinx's "Fig. 3.1" in captions and references.
-    app.config.numfig_format = {**app.config.numfig_format, "figure": "Figure %s"}
 
 
 def on_env_updated(app, env):
@@ -231,6 +227,9 @@ class PrintProfile(SphinxPostTransform):
             info["chapter"] = chapter_number(env, start)
             info["title"] = env.titles[start].astext() if start in env.titles else start
         self.document["course_print"] = info
+        # "Figure 3.1" rather than Sphinx's "Fig. 3.1", in captions and references.
+        # Set at write time: the environment, pickled before, keeps the web's format.
+        self.config.numfig_format = {**self.config.numfig_format, "figure": "Figure %s"}
         self.number_exercises()
         if is_book:
             self.drop_other_pages(root)
@@ -349,36 +348,6 @@ class PrintProfile(SphinxPostTransform):
 
 
 # --------------------------------------------------------------------------- LaTeX
-HANDOUT_HEAD = r"""
-%% ---- course_print: handout frame ----
-\def\courseprinthead{\sffamily\small\textbf{%(course)s}\quad\textbar\quad Chapter %(number)s: %(title)s}
-\fancypagestyle{normal}{\fancyhf{}%%
-  \fancyhead[L]{\courseprinthead}%%
-  \fancyhead[R]{\sffamily\small %(edition)s}%%
-  \fancyfoot[L]{\sffamily\footnotesize %(url)s}%%
-  \fancyfoot[R]{\sffamily\small\thepage\ / \pageref*{LastPage}}%%
-  \renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}
-\fancypagestyle{plain}{\fancyhf{}%%
-  \fancyfoot[L]{\sffamily\footnotesize %(url)s}%%
-  \fancyfoot[R]{\sffamily\small\thepage\ / \pageref*{LastPage}}%%
-  \renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0.4pt}}
-"""
-
-# The handout's title block (in place of Sphinx's title page); the chapter's own
-# opening sections ("What you will learn", "Before you start") follow it.
-HANDOUT_TITLE = r"""
-\thispagestyle{plain}%%
-\setcounter{chapter}{%(number)s}%%
-\noindent{\sffamily\small\textbf{%(course)s}\hfill %(edition)s\par}%%
-\vspace{3pt}\hrule height 0.8pt\vspace{12pt}%%
-\noindent{\sffamily\bfseries\LARGE Chapter %(number)s\quad %(title)s\par}%%
-\vspace{8pt}%%
-\noindent{\sffamily\small %(url)s\hfill Version %(version)s\par}%%
-\vspace{5pt}\hrule\vspace{12pt}%%
-\phantomsection\addcontentsline{toc}{chapter}{%(title)s}%%
-"""
-
-
 class PrintTranslator(LaTeXTranslator):
     """Per-document frame: handouts get a chapter title block instead of a title page."""
 
@@ -394,20 +363,14 @@ class PrintTranslator(LaTeXTranslator):
             self.top_sectionlevel = self.sectionnames.index("section")
             self.elements["sphinxpkgoptions"] = re.sub(
                 r"numfigreset=\d", "numfigreset=1", self.elements.get("sphinxpkgoptions", ""))
-            number = info.get("chapter") or 1
-            values = {
-                "course": tex(config.html_title or config.project or ""),
-                "number": number,
-                "title": tex(info.get("title", "")),
-                "edition": f"{edition.capitalize()} edition",
-                "url": r"\url{%s}" % config.course_site_url if config.course_site_url else "",
-                "version": tex(config.course_version),
-            }
-            self.elements["fncychap"] = ""
-            self.elements["preamble"] += HANDOUT_HEAD % values
-            self.elements["maketitle"] = HANDOUT_TITLE % values
+            # Frame and title block: \coursehandout in courseprint.sty.
+            values = (tex(config.html_title or config.project), info.get("chapter") or 1,
+                      tex(info.get("title", "")),
+                      f"{edition.capitalize()} edition", config.course_site_url,
+                      tex(config.course_version))
+            self.elements["preamble"] += "\n\\coursehandout{%s}{%s}{%s}{%s}{%s}{%s}\n" % values
+            self.elements["maketitle"] = r"\coursehandouttitle"
             self.elements["tableofcontents"] = ""
-            self.elements["printindex"] = ""
         else:
             # Title page and running heads: "<Edition> edition, version 1.0.0, <date>"
             # (the template escapes the release itself).
@@ -426,10 +389,11 @@ class PrintTranslator(LaTeXTranslator):
 
 
 def setup(app):
-    app.add_config_value("course_edition", "student", "env")
-    app.add_config_value("course_site_url", "", "env")
-    app.add_config_value("course_version", course_version(), "env")
-    app.add_config_value("course_print_pygments_style", "bw", "env")
+    # Used at write time only: changing them never re-reads the sources.
+    app.add_config_value("course_edition", "student", "")
+    app.add_config_value("course_site_url", "", "")
+    app.add_config_value("course_version", course_version(), "")
+    app.add_config_value("course_print_pygments_style", "bw", "")
     app.connect("config-inited", on_config_inited, priority=100)
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-updated", on_env_updated, priority=900)
