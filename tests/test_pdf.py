@@ -417,6 +417,7 @@ def test_fixture_print_profile(fixture_pdfs):
         assert "1.3 Definition" in text  # numbered sections
         assert "Chapter 2 (Other chapter)" in text  # cross-reference
         assert "Key points" in text
+        assert "loss at r = 3" in text and "|---" not in text and "| 0.5 |" not in text
         assert "Version " in text and "loss-functions-tested.github.io" in text
         assert "Exercise 1.1" in text and "Exercise 1.2" in text  # chapter.exercise
     assert "FIXTURE-SOLUTION" not in s_text and "answer_2" not in s_text
