@@ -280,8 +280,13 @@ class PrintProfile(SphinxPostTransform):
     def drop_solutions(self) -> None:
         from sphinx_exercise.nodes import solution_node
 
+        def is_solution(node) -> bool:  # sphinx-exercise, or a plain "Solution" admonition
+            return isinstance(node, solution_node) or (
+                isinstance(node, nodes.admonition) and node.children
+                and node[0].astext().strip().startswith("Solution"))
+
         sections = set()
-        for node in list(self.document.findall(solution_node)):
+        for node in list(self.document.findall(is_solution)):
             parent = node.parent
             parent.remove(node)
             while parent is not None and not isinstance(parent, nodes.section):

@@ -59,7 +59,7 @@ THUMB_KINDS = {
     "listing": re.compile(r"^\s*def \w+\(", re.M),
     "figure": re.compile(r"Figure \d+\.\d+"),
     "exercises": re.compile(r"^\s*Exercise \d+(\.\d+)*\b", re.M),
-    "solution": re.compile(r"Solution to Exercise \d+"),
+    "solution": re.compile(r"Solution to Exercise \d+|^\s*Solution\s*$", re.M),
 }
 README_BEGIN = "<!-- handout-pages:begin (written by scripts/build_pdfs.py) -->"
 README_END = "<!-- handout-pages:end -->"
@@ -182,18 +182,34 @@ def page_texts(pdf: Path) -> list[str]:
     return out.split("\f")[:page_count(pdf)]
 
 
+def figure_pages(pdf: Path) -> list[int]:
+    """Pages with matplotlib figures (their text is set in DejaVu Sans)."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", str(pdf)],
+                         capture_output=True, text=True, check=True).stdout
+    fonts = set(re.findall(r'<fontspec id="(\d+)"[^>]*family="[^"]*DejaVuSans(?:-\w+)?"', xml))
+    pages = []
+    for number, body in re.findall(r'<page number="(\d+)".*?>(.*?)</page>', xml, re.S):
+        if any(f in fonts for f in re.findall(r'font="(\d+)"', body)):
+            pages.append(int(number))
+    return pages
+
+
 def thumbnails(pdfs: dict[str, list[Path]], dest: Path = SITE_PDF / "thumbs") -> dict:
     """A PNG of a printed page of each kind: {kind: {"pdf": name, "page": n, "png": path}}."""
     dest.mkdir(parents=True, exist_ok=True)
     found: dict[str, dict] = {}
     for kind, pattern in THUMB_KINDS.items():
-        candidates = pdfs["instructor" if kind == "solution" else "student"]
+        losses = {handout_name(d) for d in loss_chapters()}
+        candidates = sorted(pdfs["instructor" if kind == "solution" else "student"],
+                            key=lambda p: p.stem.split("-")[0] not in losses)  # losses first
         for pdf in candidates:
             if pdf.name.startswith("book"):
                 continue
             texts = page_texts(pdf)
             pages = [1] if pattern is None else [
                 i + 1 for i, t in enumerate(texts) if pattern.search(t)]
+            if kind == "figure" and not pages:  # figures without a caption
+                pages = figure_pages(pdf)
             if pages:
                 found[kind] = {"pdf": pdf.name, "page": pages[0]}
                 break
