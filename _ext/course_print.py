@@ -9,16 +9,18 @@ built into its own output folder.
   (``chapters/*`` in _toc.yml order), named ``book.tex``/``<chapter>.tex`` or, in the
   instructor edition, ``book-instructor.tex``/``<chapter>-instructor.tex``.
   Upstream limitations worked around: jupyter-book 1.0.4 crashes when _config.yml lists
-  several ``latex_documents`` (its message box raises KeyError), and its
+  several ``latex_documents`` (its message box raises KeyError,
+  jupyter-book/jupyter-book#1824), and its
   ``--individualpages`` builds every page (landing page included) as a book with a
   title page and a contents page, named ``chapters-<name>.tex``.  So the documents are
   set here, after the sources are read.
 * **Editions**: the student edition drops every solution.  sphinx-exercise's own
-  ``hide_solutions`` option is not used: it drops the ``solution-start`` node only and
-  leaves the gated solution's content (prose and code cells) in the document
-  (sphinx-exercise 1.2.1, ``SolutionStartDirective.run`` returns ``[]`` before the
-  gated content is merged).  Here solutions are removed after merging, with the
-  "Solutions" section they leave empty.
+  ``hide_solutions`` option is not used: with gated solutions (the form chapters use
+  for solutions with code) it drops the ``solution-start`` node only, so the gated
+  content is left in the document and the orphaned ``solution-end`` node stops the
+  writer (sphinx-exercise 1.2.1, executablebooks/sphinx-exercise#89).  Here solutions
+  are removed after the gated ones are merged, with the "Solutions" section they
+  leave empty.
 * **Cell roles** (CONVENTIONS.md section 2): verification (``remove-cell``, ``check``,
   ``hide-cell``) and timing cells are dropped, plotting cells print their figure only
   (``hide-input``), ``glue`` lines are dropped from teaching code.
@@ -123,8 +125,8 @@ def on_config_inited(app, config) -> None:
     if "COURSE_EDITION" not in os.environ:
         return  # not a print build (scripts/build_pdfs.py): leave the configuration alone
     # Each edition builds into its own folder; all of them read the one execution
-    # cache of the HTML build.
-    if not config.nb_execution_cache_path:
+    # cache of the HTML build (the test fixture, elsewhere, keeps its own cache).
+    if not config.nb_execution_cache_path and Path(app.srcdir).resolve() == ROOT:
         config.nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
     # Relative to the repository, also when the sources are elsewhere (test fixture).
     config.latex_additional_files = [
