@@ -125,9 +125,12 @@ def on_config_inited(app, config) -> None:
     if "COURSE_EDITION" not in os.environ:
         return  # not a print build (scripts/build_pdfs.py): leave the configuration alone
     # Each edition builds into its own folder; all of them read the one execution
-    # cache of the HTML build (the test fixture, elsewhere, keeps its own cache).
-    if not config.nb_execution_cache_path and Path(app.srcdir).resolve() == ROOT:
-        config.nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
+    # cache of the HTML build.  The test fixture (sources elsewhere) has its own: the
+    # course's cache guard would see no lossfuncs there and clear the course's cache.
+    if not config.nb_execution_cache_path:
+        own = Path(app.srcdir).resolve() == ROOT
+        cache = "_build/.jupyter_cache" if own else "_build/print-fixture/.jupyter_cache"
+        config.nb_execution_cache_path = str(ROOT / cache)
     # Relative to the repository, also when the sources are elsewhere (test fixture).
     config.latex_additional_files = [
         str(ROOT / p) if not os.path.isabs(p) else p for p in config.latex_additional_files
