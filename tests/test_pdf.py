@@ -436,3 +436,14 @@ def test_fixture_print_profile(fixture_pdfs):
         book = flat(fixture_pdfs / bp.book_name(edition))
         assert ("Solution to Exercise" in book) == (edition == "instructor")
         assert not check_common(fixture_pdfs / bp.book_name(edition))
+
+
+def test_readme_quotes_the_built_page_counts():
+    record = SITE_PDF / "pages.json"
+    if not record.exists():
+        skip_or_fail("no pages.json: run `make pdf`")
+    pages = json.loads(record.read_text())["pages"]
+    if not all(bp.handout_pdf(d, e) in pages for d in CHAPTERS for e in EDITIONS):
+        pytest.skip("pages.json is from a partial build (--chapters)")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert bp.readme_section(pages, CHAPTERS) in readme, "README stale: run `make pdf`"
