@@ -2,7 +2,7 @@
 
     python scripts/build_pdfs.py                     # both editions -> _build/html/pdf/
     python scripts/build_pdfs.py --edition student   # one edition
-    python scripts/build_pdfs.py --chapters huber mse    # a few chapters (faster)
+    python scripts/build_pdfs.py --chapters huber mse    # a few chapters -> _build/print/pdf-partial/
     python scripts/build_pdfs.py --fixture           # tests/print_fixture -> _build/print-fixture/
 
 Each edition is one run of Jupyter Book's own LaTeX/PDF builder,
@@ -288,22 +288,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.chapters:
         toc = subset_toc(args.chapters, PRINT / "_toc.subset.yml")
         chapters = toc_chapters(toc)
+    # A partial build does not replace the site's PDFs.
+    dest = PRINT / "pdf-partial" if args.chapters else SITE_PDF
     published: dict[str, list[Path]] = {}
     for edition in editions:
         latex = build_edition(edition, toc=toc, strict=not args.chapters)
-        published[edition] = publish(latex, edition, chapters)
+        published[edition] = publish(latex, edition, chapters, dest=dest)
     elapsed = time.perf_counter() - started
 
     pages = {p.name: page_count(p) for ps in published.values() for p in ps}
     record = {"pages": pages, "build_seconds": round(elapsed, 1)}
     if set(editions) == set(EDITIONS):
-        record["thumbnails"] = thumbnails(published)
+        record["thumbnails"] = thumbnails(published, dest / "thumbs")
         if not args.chapters:
             update_readme(readme_section(pages, chapters))
-    (SITE_PDF / "pages.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    (dest / "pages.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     for name, n in pages.items():
         print(f"{n:4d} pages  {name}")
-    print(f"PDFs in {SITE_PDF} ({elapsed:.0f} s)", flush=True)
+    print(f"PDFs in {dest} ({elapsed:.0f} s)", flush=True)
     return 0
 
 

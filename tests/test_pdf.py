@@ -171,7 +171,15 @@ def check_common(pdf: Path) -> list[str]:
     return problems
 
 
-def check_references(pdf: Path, doc: str, chapters=CHAPTERS, root: Path = ROOT) -> list[str]:
+def without_solutions(text: str) -> str:
+    """A chapter's source without its solutions (sphinx-exercise or plain admonitions)."""
+    for block in solution_blocks(text):
+        text = text.replace(block, "")
+    return re.sub(r"```\{admonition\} Solution.*?```", "", text, flags=re.S)
+
+
+def check_references(pdf: Path, doc: str, chapters=CHAPTERS, root: Path = ROOT,
+                     student: bool = False) -> list[str]:
     problems = []
     text = flat(pdf)
     if re.search(r"\bchapters/\w", text):
@@ -181,7 +189,8 @@ def check_references(pdf: Path, doc: str, chapters=CHAPTERS, root: Path = ROOT) 
         pattern = rf"(\((?:see )?{name}\)|\bsee {name}\b|\bin {name}\.)"
         if re.search(pattern, text):
             problems.append(f"raw chapter file name {name!r} used as a reference")
-    for target in doc_targets(source(doc, root)):
+    src = source(doc, root)
+    for target in doc_targets(without_solutions(src) if student else src):
         full = str((Path(doc).parent / target)).replace("\\", "/")
         full = re.sub(r"^(\.\./)+", "", full)
         if full in chapters and full != doc:
@@ -271,7 +280,8 @@ def test_handout(doc):
             problems.append(f"{pdf.name}: a contents page")
         problems += [f"{pdf.name}: {p}" for p in check_common(pdf)]
         problems += [f"{pdf.name}: {p}" for p in check_last_page(pdf)]
-        problems += [f"{pdf.name}: {p}" for p in check_references(pdf, doc)]
+        problems += [f"{pdf.name}: {p}" for p in check_references(
+            pdf, doc, student=pdf == student)]
     problems += check_editions(student, instructor, doc)
     assert not problems, "\n".join(problems)
 
