@@ -3,6 +3,15 @@
 Every figure in the course is drawn by these functions (or by plain matplotlib after
 :func:`use_style`), so all share one look: white background (readable in dark mode),
 grid, labelled axes, legends, and 200 dpi when saved.
+
+Made for paper as well as the screen:
+
+* each series of the property cycle has its own colour **and** line style **and**
+  marker (markers every tenth of the curve), so curves are told apart in black and white;
+* figures are drawn at the printed text width (:data:`PRINT_WIDTH_IN`, see
+  :func:`figsize`), so the font sizes below are the printed sizes: nothing under 8 pt;
+* classes in decision-region plots have their own marker and hatching
+  (:data:`CLASS_MARKERS`, :data:`CLASS_HATCHES`), not colour alone.
 """
 
 from __future__ import annotations
@@ -11,29 +20,59 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+#: Width of the printed text block (A4 with 2.5 cm margins), in inches. Figures drawn
+#: at most this wide are printed at 100 %, so font sizes are printed sizes.
+PRINT_WIDTH_IN = 6.2
+#: Smallest font size in a figure, in points (ticks, legends, annotations).
+MIN_FONT_PT = 8.5
+
+#: Colour, line style and marker of each series, in cycle order. Every pair
+#: (line style, marker) is distinct: a curve is identified without colour.
+SERIES_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
+SERIES_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)), "-"]
+SERIES_MARKERS = ["none", "o", "s", "^", "v", "D", "x"]
+
+#: Marker, hatching and colour of each class in decision-region plots.
+CLASS_MARKERS = ["o", "^", "s", "D", "v", "P", "X"]
+CLASS_HATCHES = ["", "//", "..", "\\\\", "xx", "++", "oo"]
+CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
+
 STYLE = {
     "figure.facecolor": "white",
     "axes.facecolor": "white",
     "savefig.facecolor": "white",
     "savefig.dpi": 200,
     "figure.dpi": 100,
-    "figure.figsize": (7.0, 3.6),
+    "figure.figsize": (PRINT_WIDTH_IN, 3.4),
     "figure.constrained_layout.use": True,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.titlesize": 11,
+    "font.size": 10,
+    "axes.titlesize": 10.5,
     "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
     "legend.fontsize": 9,
+    "legend.title_fontsize": 9,
+    "figure.titlesize": 11,
     "legend.frameon": False,
-    "lines.linewidth": 2.0,
+    "legend.handlelength": 3.0,  # long enough to show the dash pattern
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
     "font.family": "DejaVu Sans",
     "axes.prop_cycle": mpl.cycler(
-        color=["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
+        color=SERIES_COLORS,
+        linestyle=SERIES_LINESTYLES,
+        marker=SERIES_MARKERS,
+        markevery=[0.1] * len(SERIES_COLORS),
     ),
     "svg.hashsalt": "lossfuncs",  # reproducible SVG ids
-    "image.cmap": "coolwarm",
+    "image.cmap": "Greys",
+    "hatch.color": "0.45",
+    "hatch.linewidth": 0.6,
+    "pdf.fonttype": 42,  # text stays text in PDF figures (vector, searchable)
 }
 
 RESIDUAL_LABEL = r"residual $r = \hat y - y$ (target units)"
@@ -46,6 +85,19 @@ def use_style():
 
 
 use_style()
+
+
+def figsize(panels=1, *, aspect=None, height=None):
+    """A figure size that prints at 100 %: the text width, ``height`` inches high.
+
+    ``panels`` side-by-side panels share the width; the default height keeps each panel
+    at ``aspect`` (height / width, default 0.55 for one panel, 0.8 for several).
+    """
+    if height is None:
+        if aspect is None:
+            aspect = 0.55 if panels == 1 else 0.8
+        height = min(PRINT_WIDTH_IN / panels * aspect, 4.2)
+    return (PRINT_WIDTH_IN, height)
 
 
 def elementwise(loss, x, *, kind="residual", **kwargs):
@@ -80,7 +132,7 @@ def loss_and_gradient(curves, x, *, kind="residual", title=None, ylim=None):
     Returns:
         The matplotlib figure.
     """
-    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=(8.0, 3.4))
+    fig, (ax_l, ax_g) = plt.subplots(1, 2, figsize=figsize(2))
     for label, spec in curves.items():
         loss, kwargs = spec if isinstance(spec, tuple) else (spec, {})
         values, grads = elementwise(loss, x, kind=kind, **kwargs)
@@ -110,7 +162,7 @@ def margin_atlas(ax=None, m=None):
     from lossfuncs import exponential_loss, hinge, logistic_loss
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.0, 3.8))
+        _, ax = plt.subplots(figsize=figsize(aspect=0.6))
     m = np.linspace(-2.0, 3.0, 501) if m is None else np.asarray(m, dtype=float)
     ax.step(m, (m <= 0).astype(float), where="post", color="black", label="0-1 loss")
     ax.plot(m, elementwise(hinge, m, kind="margin")[0], label="hinge")
@@ -146,9 +198,34 @@ def decision_regions(ax, predict, X, y, *, threshold=0.0, resolution=200, title=
         z = np.argmax(scores, axis=1)
     else:
         z = scores.reshape(-1) > threshold
-    ax.contourf(g0, g1, z.reshape(g0.shape).astype(float), alpha=0.25, levels=np.unique(z).size)
-    ax.scatter(X[:, 0], X[:, 1], c=np.asarray(y).reshape(-1), s=12, edgecolor="k",
-               linewidth=0.3, cmap="coolwarm")
+    z = z.reshape(g0.shape).astype(int)
+    labels = np.asarray(y).reshape(-1).astype(int)
+    names = {int(k): f"class {int(k)}" for k in np.unique(labels)}
+    if set(np.unique(labels)) <= {-1, 1}:  # margin labels: -1 is the class of score < 0
+        names = {0: "y = -1", 1: "y = +1"}
+        labels = (labels > 0).astype(int)
+    classes = np.unique(np.concatenate([np.unique(z), np.unique(labels)]))
+    # Regions: a light tint and a hatching per class; points: a marker per class.
+    # Both survive black-and-white printing.
+    for k in np.unique(z):
+        i = int(k) % len(CLASS_MARKERS)
+        ax.contourf(g0, g1, (z == k).astype(float), levels=[0.5, 1.5],
+                    colors=[CLASS_COLORS[i]], alpha=0.12)
+        ax.contourf(g0, g1, (z == k).astype(float), levels=[0.5, 1.5], colors="none",
+                    hatches=[CLASS_HATCHES[i]])
+    if np.unique(z).size > 1:
+        ax.contour(g0, g1, z, levels=np.unique(z)[:-1] + 0.5, colors="black",
+                   linewidths=1.0)
+    for k in classes:
+        i = int(k) % len(CLASS_MARKERS)
+        pts = X[labels == k]
+        if len(pts):
+            ax.scatter(pts[:, 0], pts[:, 1], marker=CLASS_MARKERS[i], s=22,
+                       facecolor=CLASS_COLORS[i], edgecolor="black", linewidth=0.6,
+                       label=names.get(int(k), f"class {int(k)}"))
+    if len(classes) > 1:
+        ax.legend(loc="best", handlelength=1.0, frameon=True, framealpha=0.9,
+                  edgecolor="none")
     ax.set(xlabel="feature $x_1$", ylabel="feature $x_2$")
     if title:
         ax.set_title(title)
@@ -158,7 +235,7 @@ def decision_regions(ax, predict, X, y, *, threshold=0.0, resolution=200, title=
 def training_curves(histories, *, ax=None, ylabel="training loss", logy=False):
     """Plot loss-per-epoch curves, one per entry of ``histories`` (label -> list)."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.0, 3.4))
+        _, ax = plt.subplots(figsize=figsize())
     for label, values in histories.items():
         ax.plot(np.arange(1, len(values) + 1), values, label=label)
     ax.set(xlabel="epoch", ylabel=ylabel)
