@@ -24,13 +24,14 @@ from lossfuncs.wrapper import Loss  # noqa: E402
 
 __version__ = "1.1.0"
 
+#: The public names: the losses in registry order (their aliases ``mse``, ``mae`` and
+#: ``msle`` are importable too), the clipping bound and the wrapper class.
 __all__ = ["EPSILON", "LOSSES", "Loss"]
 for _spec in LOSSES:
     globals()[_spec.name] = Loss(_spec)
     __all__.append(_spec.name)
     for _alias in _spec.aliases:
         globals()[_alias] = globals()[_spec.name]
-        __all__.append(_alias)
 del _spec, _alias
 
 #: The examples in the losses' docstrings, run by ``pytest --doctest-modules lossfuncs``.

@@ -113,7 +113,7 @@ LOSSES: tuple[LossSpec, ...] = (
         example=">>> lf.mse([[0.0, 1.0]], [[1.0, 1.0]])\narray([0.5])"),
     LossSpec(
         "mean_absolute_error", "regression", "mean_absolute_error",
-        "Mean absolute error: the mean over the last axis of |y_pred - y_true|.",
+        "Mean absolute error: the mean over the last axis of abs(y_pred - y_true).",
         regression.absolute_error, regression.absolute_error_grad, v.REAL, v.REAL,
         aliases=("mae",), kinks="At a zero residual the gradient is the subgradient 0.",
         example=">>> lf.mae([[0.0, 1.0]], [[1.0, 3.0]])\narray([1.5])"),
@@ -129,7 +129,7 @@ LOSSES: tuple[LossSpec, ...] = (
         "huber", "regression", "huber",
         "Huber loss: quadratic for residuals up to delta, linear beyond.",
         regression.huber, regression.huber_grad, v.REAL, v.REAL, params=(DELTA,),
-        kinks="Smooth everywhere (the two pieces meet with equal slopes at |r| = delta).",
+        kinks="Smooth everywhere (the two pieces meet with equal slopes at abs(r) = delta).",
         example=">>> lf.huber([[0.0, 0.0]], [[0.5, 3.0]])\narray([1.3125])"),
     LossSpec(
         "log_cosh", "regression", "log_cosh",
@@ -175,7 +175,7 @@ LOSSES: tuple[LossSpec, ...] = (
                 "array([0.22314355])"),
     LossSpec(
         "kl_divergence", "probabilistic", "kl_divergence",
-        "Kullback-Leibler divergence KL(y_true || y_pred) over the last axis, in nats.",
+        "Kullback-Leibler divergence of y_pred from y_true over the last axis, in nats.",
         probabilistic.kl_divergence, probabilistic.kl_divergence_grad,
         DISTRIBUTIONS, DISTRIBUTIONS, elementwise=False,
         kinks="Entries of y_pred below 1e-7 are clipped: the gradient there is 0.",

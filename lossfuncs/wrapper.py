@@ -93,6 +93,11 @@ class Loss:
             self._jax_functions[kernel] = jax_loss(self.spec, kernel, grad)
         return self._jax_functions[kernel]
 
+    def __get__(self, instance, owner=None):
+        """A loss stored on a class stays the loss (it does not bind like a method); this
+        also lets documentation tools list losses as the routines they are."""
+        return self
+
     def __repr__(self):
         return f"<loss lossfuncs.{self.__name__}>"
 
@@ -215,11 +220,11 @@ def coerce(spec, arrays):
     eps = _eps(y_pred)
     dtype = _compute_dtype(xp, y_pred)
     if spec.y_true is None:
-        return xp, [xp.astype(y_pred, dtype)], eps
+        return xp, [xp.astype(y_pred, dtype, copy=False)], eps
     y_true = _shaped_y_true(spec, arrays[0], y_pred)
     if not spec.sparse:
         y_true = _cast_target(xp, y_true, dtype)
-    return xp, [y_true, xp.astype(y_pred, dtype)], eps
+    return xp, [y_true, xp.astype(y_pred, dtype, copy=False)], eps
 
 
 def _shaped_y_true(spec, y_true, y_pred):
@@ -250,7 +255,7 @@ def _cast_target(xp, y_true, dtype):
                 f"precision of y_pred, in which the loss is computed). Pass y_pred in "
                 f"float64, e.g. y_pred.astype(np.float64), or rescale both arguments."
             )
-    return xp.astype(y_true, dtype)
+    return xp.astype(y_true, dtype, copy=False)
 
 
 def as_labels(spec, xp, arrays):
@@ -438,6 +443,9 @@ def _docstring(spec: LossSpec) -> str:
         lines += ["", f"Gradient: {spec.kinks}"]
     lines += ["", "Values are checked only on concrete arrays: inside ``jax.jit`` (every "
                   "Keras training step) only shapes and dtypes are checked."]
+    if spec.aliases:
+        lines += ["", "Also available as " + ", ".join(f"``lossfuncs.{a}``" for a in spec.aliases)
+                  + "."]
     if spec.example:
         lines += ["", "Example::", "", "    >>> import lossfuncs as lf"]
         lines += ["    " + line for line in spec.example.splitlines()]

@@ -32,7 +32,7 @@ def binary_crossentropy_grad(xp, y_true, y_pred, label_smoothing):
 def binary_crossentropy_from_logits(xp, y_true, y_pred, label_smoothing):
     """y softplus(-z) + (1 - y) softplus(z) for logits z: -log sigmoid, exactly.
 
-    softplus(+-z) = max(+-z, 0) + log1p(exp(-|z|)): one exp and one log1p, no overflow.
+    softplus(+-z) = max(+-z, 0) + log1p(exp(-abs(z))): one exp and one log1p, no overflow.
     Reference: Bishop (2006), sec. 4.3.2.
     """
     y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing

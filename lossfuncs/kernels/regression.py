@@ -18,7 +18,7 @@ def squared_error_grad(xp, y_true, y_pred):
 
 
 def absolute_error(xp, y_true, y_pred):
-    """|y_pred - y_true|, the summand of the mean absolute error (Laplace, 1774)."""
+    """abs(y_pred - y_true), the summand of the mean absolute error (Laplace, 1774)."""
     return xp.abs(y_pred - y_true)
 
 
@@ -30,7 +30,7 @@ def absolute_error_grad(xp, y_true, y_pred):
 def squared_log_error(xp, y_true, y_pred):
     """(log(1 + y_pred) - log(1 + y_true))^2, the summand of MSLE.
 
-    The log-ratio is computed as log1p(|y_pred - y_true| / (1 + min)): no cancellation
+    The log-ratio is computed as log1p(abs(y_pred - y_true) / (1 + min)): no cancellation
     when y_pred is close to y_true. Values <= -1 give NaN. Reference: keras.losses.
     """
     low = 1 + xp.minimum(y_true, y_pred)
@@ -45,9 +45,9 @@ def squared_log_error_grad(xp, y_true, y_pred):
 
 
 def huber(xp, y_true, y_pred, delta):
-    """r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond.
+    """r^2 / 2 for abs(r) <= delta, delta (abs(r) - delta / 2) beyond.
 
-    Written as q^2 / 2 + delta (|r| - q) with q = min(|r|, delta): no r^2 is formed
+    Written as q^2 / 2 + delta (abs(r) - q) with q = min(abs(r), delta): no r^2 is formed
     beyond delta. Reference: P. J. Huber, Ann. Math. Statist. 35 (1964).
     """
     a = xp.abs(y_pred - y_true)
@@ -61,10 +61,10 @@ def huber_grad(xp, y_true, y_pred, delta):
 
 
 def log_cosh(xp, y_true, y_pred):
-    """log(cosh(r)), from e = exp(-|r|) alone: cosh(r) never formed, never overflows.
+    """log(cosh(r)), from e = exp(-abs(r)) alone: cosh(r) never formed, never overflows.
 
-    |r| <= 1: log1p((1 - e)^2 / (2 e)), with 1 - e = -expm1(-|r|): exact near 0.
-    Beyond: |r| - log 2 + log1p(e^2). Reference: keras.losses.log_cosh.
+    For abs(r) <= 1: log1p((1 - e)^2 / (2 e)), with 1 - e = -expm1(-abs(r)): exact near 0.
+    Beyond: abs(r) - log 2 + log1p(e^2). Reference: keras.losses.log_cosh.
     """
     a = xp.abs(y_pred - y_true)
     m = xp.expm1(-a)  # e - 1

@@ -15,9 +15,9 @@ LOG2 = math.log(2.0)
 
 
 def softplus(xp, x):
-    """log(1 + exp(x)), as max(x, 0) + log1p(exp(-|x|)).
+    """log(1 + exp(x)), as max(x, 0) + log1p(exp(-abs(x))).
 
-    exp(x) overflows beyond x = 709.78 in float64; exp(-|x|) lies in (0, 1].
+    exp(x) overflows beyond x = 709.78 in float64; exp(-abs(x)) lies in (0, 1].
     """
     return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
 
@@ -63,7 +63,7 @@ _EXCESS_SERIES = tuple((-1) ** k / (k * (k - 1)) for k in range(2, 19))
 def kl_excess(xp, u):
     """g(u) = (1 + u) log1p(u) - u >= 0, to full relative precision.
 
-    The two terms cancel near u = 0 (g is about u^2 / 2): below |u| = 0.1 a Taylor
+    The two terms cancel near u = 0 (g is about u^2 / 2): below abs(u) = 0.1 a Taylor
     series of 17 terms takes over; beyond, the cancellation costs at most 40 rounding
     errors of the result.
     """
