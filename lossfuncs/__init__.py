@@ -20,6 +20,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 
 from lossfuncs.kernels.stable import EPSILON  # noqa: E402
 from lossfuncs.registry import LOSSES  # noqa: E402
+from lossfuncs import wrapper  # noqa: E402
 from lossfuncs.wrapper import Loss  # noqa: E402
 
 __version__ = "1.1.0"
@@ -33,6 +34,7 @@ for _spec in LOSSES:
     for _alias in _spec.aliases:
         globals()[_alias] = globals()[_spec.name]
 del _spec, _alias
+wrapper.register_with_keras()  # saved Keras models can name their lossfuncs loss
 
 #: The examples in the losses' docstrings, run by ``pytest --doctest-modules lossfuncs``.
 __test__ = {name: globals()[name].__doc__ for name in __all__[3:]}

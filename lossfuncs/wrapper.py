@@ -90,6 +90,7 @@ class Loss:
 
     def _jax_function(self, kernel, grad):
         if kernel not in self._jax_functions:
+            register_with_keras()
             self._jax_functions[kernel] = jax_loss(self.spec, kernel, grad)
         return self._jax_functions[kernel]
 
@@ -103,6 +104,17 @@ class Loss:
 
     def __reduce__(self):  # pickles as a reference to the public loss
         return (public, (self.__name__,))
+
+    def get_config(self):
+        """Keras serialisation (``model.save``): the loss is saved by its name. Loading
+        needs the class known to Keras: ``keras.saving.load_model(path,
+        custom_objects={"lossfuncs>Loss": lossfuncs.Loss})``, or import keras before
+        lossfuncs (then it is registered on import)."""
+        return {"name": self.__name__}
+
+    @classmethod
+    def from_config(cls, config):
+        return public(config["name"])
 
 
 class Gradient:
@@ -133,6 +145,13 @@ class Gradient:
 
     def __reduce__(self):
         return (public, (self.loss.__name__, "grad"))
+
+
+def register_with_keras():
+    """Make saved Keras models that use a loss loadable (only if Keras is imported)."""
+    keras = sys.modules.get("keras")
+    if keras is not None and hasattr(keras, "saving"):
+        keras.saving.register_keras_serializable(package="lossfuncs", name="Loss")(Loss)
 
 
 def public(name, attribute=None):
