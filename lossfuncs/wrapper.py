@@ -60,7 +60,8 @@ class Loss:
         self._jax_functions = {}
 
     def __call__(self, *args, **kwargs):
-        """The per-sample loss: a short pipeline, the same for every loss."""
+        """The per-sample loss, by the same steps for every loss: check the parameters,
+        pick the kernel, make arrays, check their values, evaluate and reduce."""
         arrays, params, from_logits = self._bind(args, kwargs)
         kernel, grad = self.spec.logits if from_logits else (self.spec.kernel, self.spec.grad)
         xp, arrays, eps = coerce(self.spec, arrays)  # arrays, one namespace, shapes, dtype
