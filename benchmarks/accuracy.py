@@ -58,6 +58,11 @@ class Case:
         return self.spec.logits[0] if self.from_logits else self.spec.kernel
 
     @property
+    def passes(self):
+        """The transcendental functions the formula needs over every element."""
+        return self.spec.logits_passes if self.from_logits else self.spec.passes
+
+    @property
     def kwargs(self):
         return {"from_logits": True} if self.from_logits else {}
 

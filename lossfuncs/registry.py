@@ -37,7 +37,9 @@ class Param:
 class LossSpec:
     """One loss. ``elementwise`` kernels give one value per element, averaged over the last
     axis; the others give one value per row. ``logits`` is the ``(kernel, grad)`` pair used
-    with ``from_logits=True`` (whose ``y_pred`` domain is then the real numbers)."""
+    with ``from_logits=True`` (whose ``y_pred`` domain is then the real numbers).
+    ``passes`` (``logits_passes``) names the transcendental NumPy functions the formula
+    needs over every element, the cost floor the benchmarks compare the kernel with."""
 
     name: str
     family: str
@@ -54,6 +56,8 @@ class LossSpec:
     kinks: str = ""
     keras_differences: str = ""
     example: str = ""
+    passes: tuple[str, ...] = ()
+    logits_passes: tuple[str, ...] = ()
 
     @property
     def args(self):
@@ -121,7 +125,7 @@ LOSSES: tuple[LossSpec, ...] = (
         "mean_squared_logarithmic_error", "regression", "mean_squared_logarithmic_error",
         "Mean squared logarithmic error: the mean squared difference of log(1 + y).",
         regression.squared_log_error, regression.squared_log_error_grad,
-        v.AboveMinusOne(), v.AboveMinusOne(), aliases=("msle",),
+        v.AboveMinusOne(), v.AboveMinusOne(), aliases=("msle",), passes=("log1p",),
         keras_differences="Values must be > -1 (a ValueError otherwise; NaN under jax.jit); "
                           "Keras clips both arguments to at least 1e-7 instead.",
         example=">>> lf.msle([[0.0, 3.0]], [[0.0, 1.0]])\narray([0.24022651])"),
@@ -135,12 +139,14 @@ LOSSES: tuple[LossSpec, ...] = (
         "log_cosh", "regression", "log_cosh",
         "Log-cosh loss: the mean of log(cosh(y_pred - y_true)).",
         regression.log_cosh, regression.log_cosh_grad, v.REAL, v.REAL,
+        passes=("expm1", "log1p"),
         example=">>> lf.log_cosh([[0.0, 0.0]], [[0.0, 1.0]])\narray([0.21689042])"),
     LossSpec(
         "binary_crossentropy", "probabilistic", "binary_crossentropy",
         "Binary cross-entropy (log loss), in nats, averaged over the last axis.",
         probabilistic.binary_crossentropy, probabilistic.binary_crossentropy_grad,
         TARGETS, PREDICTED_PROBABILITIES, params=(LABEL_SMOOTHING,),
+        passes=("log", "log1p"), logits_passes=("exp", "log1p"),
         logits=(probabilistic.binary_crossentropy_from_logits,
                 probabilistic.binary_crossentropy_from_logits_grad),
         kinks="Probabilities outside [1e-7, 1 - 1e-7] are clipped: the gradient there is 0.",
@@ -153,6 +159,7 @@ LOSSES: tuple[LossSpec, ...] = (
         "Categorical cross-entropy over the last (class) axis, in nats.",
         probabilistic.categorical_crossentropy, probabilistic.categorical_crossentropy_grad,
         TARGETS, PREDICTED_DISTRIBUTIONS, params=(LABEL_SMOOTHING,), elementwise=False,
+        passes=("log1p",), logits_passes=("exp",),
         logits=(probabilistic.categorical_crossentropy_from_logits,
                 probabilistic.categorical_crossentropy_from_logits_grad),
         kinks="Probabilities p / sum(p) outside [1e-7, 1 - 1e-7] are clipped: the gradient "
@@ -165,7 +172,7 @@ LOSSES: tuple[LossSpec, ...] = (
         "Categorical cross-entropy with integer class labels, in nats.",
         probabilistic.sparse_categorical_crossentropy,
         probabilistic.sparse_categorical_crossentropy_grad,
-        v.ClassIndices(), PREDICTED_DISTRIBUTIONS, elementwise=False,
+        v.ClassIndices(), PREDICTED_DISTRIBUTIONS, elementwise=False, logits_passes=("exp",),
         logits=(probabilistic.sparse_categorical_crossentropy_from_logits,
                 probabilistic.sparse_categorical_crossentropy_from_logits_grad),
         keras_differences=ROWS_NOT_NORMALISED + " Labels outside [0, C) raise a ValueError; "
@@ -177,7 +184,7 @@ LOSSES: tuple[LossSpec, ...] = (
         "kl_divergence", "probabilistic", "kl_divergence",
         "Kullback-Leibler divergence of y_pred from y_true over the last axis, in nats.",
         probabilistic.kl_divergence, probabilistic.kl_divergence_grad,
-        DISTRIBUTIONS, DISTRIBUTIONS, elementwise=False,
+        DISTRIBUTIONS, DISTRIBUTIONS, elementwise=False, passes=("log1p",),
         kinks="Entries of y_pred below 1e-7 are clipped: the gradient there is 0.",
         keras_differences="Rows of y_true and y_pred that do not sum to 1 raise a ValueError "
                           "(Keras accepts them).",
@@ -194,17 +201,19 @@ LOSSES: tuple[LossSpec, ...] = (
         "exponential_loss", "margin", None,
         "Exponential loss: the mean of exp(-y f) for labels y in {-1, +1}.",
         margin.exponential, margin.exponential_grad, v.MarginLabels(), v.REAL,
+        passes=("exp",),
         example=">>> lf.exponential_loss([[1.0, -1.0]], [[0.0, 0.0]])\narray([1.])"),
     LossSpec(
         "logistic_loss", "margin", None,
         "Logistic loss: the mean of log(1 + exp(-y f)) for labels y in {-1, +1}.",
         margin.logistic, margin.logistic_grad, v.MarginLabels(), v.REAL,
+        passes=("exp", "log1p"),
         example=">>> lf.logistic_loss([[1.0, -1.0]], [[0.0, 0.0]])\narray([0.69314718])"),
     LossSpec(
         "entropy", "probabilistic", None,
         "Shannon entropy of each row of p (0 log 0 = 0), in nats or in the given base.",
         probabilistic.entropy, probabilistic.entropy_grad, None, DISTRIBUTIONS,
-        params=(BASE,), elementwise=False,
+        params=(BASE,), elementwise=False, passes=("log",),
         example=">>> lf.entropy([[0.5, 0.5]], base=2)\narray([1.])"),
 )
 

@@ -160,6 +160,7 @@ def test_losses_serve_as_keras_metrics_with_targets_n_and_outputs_n1():
     assert np.isfinite(history["huber"][0])
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # inside Keras's saving code
 def test_a_saved_model_reloads_with_its_lossfuncs_loss(tmp_path):
     x, s = _data(10)
     model = keras.Sequential([keras.Input((D,)), keras.layers.Dense(1)])
