@@ -65,8 +65,10 @@ def inputs(name, shape, dtype, seed=0):
         return (rng.random(shape) < 0.5).astype(dt), p.astype(dt)
     if isinstance(y_pred, v.AboveMinusOne):
         return rng.exponential(10.0, shape).astype(dt), rng.exponential(10.0, shape).astype(dt)
-    if isinstance(y_pred, v.NonNegative):
-        return rng.poisson(3.0, shape).astype(dt), rng.exponential(3.0, shape).astype(dt)
+    if isinstance(y_true, v.NonNegative):  # counts, and rates or log-rates
+        rates = rng.exponential(3.0, shape)
+        return (rng.poisson(3.0, shape).astype(dt),
+                (rates if isinstance(y_pred, v.NonNegative) else np.log(rates)).astype(dt))
     return rng.standard_normal(shape).astype(dt), rng.standard_normal(shape).astype(dt)
 
 

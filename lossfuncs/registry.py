@@ -68,9 +68,16 @@ class LossSpec:
         return isinstance(self.y_true, v.ClassIndices)
 
     def all_params(self):
-        """The parameters in call order: ``from_logits`` first where there is a logits pair."""
-        flag = (FROM_LOGITS,) if self.logits else ()
-        return flag + self.params
+        """The parameters in call order: ``from_logits`` first where there is a logits pair,
+        unless ``params`` places it (Keras's order for the focal losses)."""
+        if not self.logits or FROM_LOGITS in self.params:
+            return self.params
+        return (FROM_LOGITS,) + self.params
+
+    @property
+    def kernel_params(self):
+        """The parameters the kernels take, in order (``from_logits`` chooses the kernel)."""
+        return tuple(p for p in self.params if p is not FROM_LOGITS)
 
 
 # ------------------------------------------------------------------ parameters
@@ -86,6 +93,15 @@ DELTA = Param(
         "the usual default.")
 BASE = Param("base", math.e, low=1.0, low_open=True,
              fix="Use base=2 for bits or base=math.e for nats.")
+APPLY_CLASS_BALANCING = Param("apply_class_balancing", False, kind="bool")
+ALPHA = Param("alpha", 0.25, low=0.0, high=1.0,
+              fix="alpha weighs the positive class (the negatives get 1 - alpha); 0.25 is "
+                  "the usual default.")
+GAMMA = Param("gamma", 2.0, low=0.0,
+              fix="gamma = 0 gives plain cross-entropy; 2.0 is the usual default.")
+QUANTILE = Param("quantile", 0.5, low=0.0, high=1.0, low_open=True, high_open=True,
+                 fix="quantile=0.5 gives half the mean absolute error (the median); 0.1 and "
+                     "0.9 bound an 80 % prediction interval.")
 
 # --------------------------------------------------------------------- domains
 
@@ -102,6 +118,9 @@ TARGETS = v.Probabilities(TARGET_FIX)
 PREDICTED_PROBABILITIES = v.Probabilities(LOGITS_FIX)
 PREDICTED_DISTRIBUTIONS = v.Distributions(LOGITS_FIX, ROWS_LOGITS_FIX)
 DISTRIBUTIONS = v.Distributions(DISTRIBUTION_FIX, NORMALISE_FIX)
+COUNTS = v.NonNegative("Poisson targets are counts (or rates) >= 0: check the sign of y_true.")
+RATES = v.NonNegative("Poisson predictions are rates >= 0: apply exp or softplus to raw "
+                      "outputs first, or use poisson_log_rate, which takes log-rates.")
 
 ROWS_NOT_NORMALISED = ("Rows of y_pred that do not sum to 1 raise a ValueError (Keras "
                        "silently renormalises them).")
@@ -189,6 +208,58 @@ LOSSES: tuple[LossSpec, ...] = (
         keras_differences="Rows of y_true and y_pred that do not sum to 1 raise a ValueError "
                           "(Keras accepts them).",
         example=">>> lf.kl_divergence([[0.5, 0.5]], [[0.25, 0.75]])\narray([0.14384104])"),
+    LossSpec(
+        "binary_focal_crossentropy", "probabilistic", "binary_focal_crossentropy",
+        "Binary focal cross-entropy: cross-entropy down-weighted where the prediction is "
+        "already good, for imbalanced classes.",
+        probabilistic.binary_focal_crossentropy,
+        probabilistic.binary_focal_crossentropy_grad, TARGETS, PREDICTED_PROBABILITIES,
+        params=(APPLY_CLASS_BALANCING, ALPHA, GAMMA, FROM_LOGITS, LABEL_SMOOTHING),
+        logits=(probabilistic.binary_focal_crossentropy_from_logits,
+                probabilistic.binary_focal_crossentropy_from_logits_grad),
+        passes=("log", "log1p"), logits_passes=("exp", "log1p"),
+        kinks="Probabilities outside [1e-7, 1 - 1e-7] are clipped in the cross-entropy "
+              "factor only, as in Keras.",
+        keras_differences="y_true must lie in [0, 1] and y_pred too unless from_logits=True "
+                          "(a ValueError; Keras accepts any value). With from_logits=True the "
+                          "loss is exact (no clipping of sigmoid(z) to [1e-7, 1 - 1e-7]).",
+        example=">>> lf.binary_focal_crossentropy([[1.0, 0.0]], [[0.9, 0.2]])\n"
+                "array([0.00498967])"),
+    LossSpec(
+        "categorical_focal_crossentropy", "probabilistic", "categorical_focal_crossentropy",
+        "Categorical focal cross-entropy over the last (class) axis, in nats.",
+        probabilistic.categorical_focal_crossentropy,
+        probabilistic.categorical_focal_crossentropy_grad, TARGETS, PREDICTED_DISTRIBUTIONS,
+        params=(ALPHA, GAMMA, FROM_LOGITS, LABEL_SMOOTHING), elementwise=False,
+        logits=(probabilistic.categorical_focal_crossentropy_from_logits,
+                probabilistic.categorical_focal_crossentropy_from_logits_grad),
+        passes=("log1p",), logits_passes=("exp",),
+        keras_differences=ROWS_NOT_NORMALISED + " With from_logits=True the loss is exact "
+                          "(no clipping of softmax(z) to [1e-7, 1 - 1e-7]).",
+        example=">>> lf.categorical_focal_crossentropy([[0.0, 1.0, 0.0]], [[0.1, 0.8, 0.1]])\n"
+                "array([0.00223144])"),
+    LossSpec(
+        "poisson", "regression", "poisson",
+        "Poisson loss for counts: the mean of y_pred - y_true log(y_pred + 1e-7).",
+        regression.poisson, regression.poisson_grad, COUNTS, RATES, passes=("log",),
+        example=">>> lf.poisson([[2.0, 0.0]], [[2.0, 0.5]])\narray([0.55685277])"),
+    LossSpec(
+        "poisson_log_rate", "regression", None,
+        "Poisson loss of log-rates z (raw outputs): the mean of exp(z) - y_true z.",
+        regression.poisson_log_rate, regression.poisson_log_rate_grad, COUNTS, v.REAL,
+        passes=("exp",),
+        keras_differences="keras.losses.poisson(y_true, exp(z)) gives the same up to its "
+                          "1e-7 inside the logarithm; this form needs no exp before the loss.",
+        example=">>> lf.poisson_log_rate([[2.0, 0.0]], [[0.0, 0.0]])\narray([1.])"),
+    LossSpec(
+        "quantile_loss", "regression", None,
+        "Quantile (pinball) loss: the mean of max(q r, (q - 1) r), r = y_true - y_pred.",
+        regression.pinball, regression.pinball_grad, v.REAL, v.REAL, params=(QUANTILE,),
+        kinks="At a zero residual the gradient is the subgradient 0.",
+        keras_differences="Not in keras.losses; sklearn.metrics.mean_pinball_loss(y, p, "
+                          "alpha=q) is its mean over all elements.",
+        example=">>> lf.quantile_loss([[1.0, 3.0]], [[2.0, 2.0]], quantile=0.9)\n"
+                "array([0.5])"),
     LossSpec(
         "hinge", "margin", "hinge",
         "Hinge loss: the mean of max(0, 1 - y f) for labels y in {-1, +1}.",

@@ -30,7 +30,7 @@ import warnings
 import numpy as np
 
 from lossfuncs import _validation
-from lossfuncs.registry import LossSpec
+from lossfuncs.registry import FROM_LOGITS, LossSpec
 
 #: Elements per block for NumPy inputs: a few temporaries of this size stay in cache.
 BLOCK = 1 << 16
@@ -80,9 +80,9 @@ class Loss:
         bound.apply_defaults()
         values = bound.arguments
         arrays = [values[a] for a in self.spec.args]
-        params = [_validation.check_param(p, values[p.name]) for p in self.spec.params]
+        params = [_validation.check_param(p, values[p.name]) for p in self.spec.kernel_params]
         from_logits = bool(self.spec.logits) and _validation.check_param(
-            self.spec.all_params()[0], values["from_logits"])
+            FROM_LOGITS, values["from_logits"])
         return arrays, params, from_logits
 
     def _domains(self, from_logits):

@@ -41,17 +41,23 @@ def log_softmax(xp, z):
     return s - xp.log1p(rest + ties)
 
 
+def other_mass(xp, p):
+    """(sum(p) - p_c, sum(p)) along the last axis: the mass of the other classes, summed
+    directly for the largest entry, where sum(p) - p_c would cancel."""
+    top = xp.argmax(p, axis=-1, keepdims=True) == xp.arange(p.shape[-1])
+    rest_of_top = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True)
+    total = rest_of_top + xp.max(p, axis=-1, keepdims=True)
+    return xp.where(top, rest_of_top, total - p), total
+
+
 def neg_log_share(xp, p):
     """-log(p / sum(p)) along the last axis, clipped as Keras clips p / sum(p) to
     [1e-7, 1 - 1e-7].
 
-    Written as log1p(rest / p), rest = the mass of the other classes: for the largest
-    entry rest is summed from the others directly, so 1 - 1e-9 keeps all its digits.
+    Written as log1p(rest / p), rest = the mass of the other classes (other_mass): the
+    largest entry keeps all its digits, 1 - 1e-9 as well as 0.5.
     """
-    top = xp.argmax(p, axis=-1, keepdims=True) == xp.arange(p.shape[-1])
-    rest_of_top = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True)
-    total = rest_of_top + xp.max(p, axis=-1, keepdims=True)
-    rest = xp.where(top, rest_of_top, total - p)
+    rest, _ = other_mass(xp, p)
     eps = xp.asarray(EPSILON, dtype=p.dtype)  # the bounds rounded to p's precision
     return xp.clip(xp.log1p(rest / p), -xp.log(1 - eps), -xp.log(eps))
 
