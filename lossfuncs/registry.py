@@ -10,6 +10,7 @@ its kernels and one entry here.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -59,12 +60,14 @@ class LossSpec:
     passes: tuple[str, ...] = ()
     logits_passes: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def args(self):
+        """The array arguments' names."""
         return ("p",) if self.y_true is None else ("y_true", "y_pred")
 
-    @property
+    @functools.cached_property
     def sparse(self):
+        """True for integer class labels."""
         return isinstance(self.y_true, v.ClassIndices)
 
     def all_params(self):
@@ -74,7 +77,7 @@ class LossSpec:
             return self.params
         return (FROM_LOGITS,) + self.params
 
-    @property
+    @functools.cached_property
     def kernel_params(self):
         """The parameters the kernels take, in order (``from_logits`` chooses the kernel)."""
         return tuple(p for p in self.params if p is not FROM_LOGITS)
