@@ -3,7 +3,7 @@
 #   make book          HTML site -> _build/html (creates .venv on first use)
 #   make test          system packages + venv, then every test (see README)
 #   make pdf           whole-book PDF + one handout per chapter -> _build/html/pdf/
-#   make bench         python benchmarks/run.py
+#   make bench         python -m benchmarks.run
 #   make system-deps   Debian/Ubuntu packages for PDFs and browser tests
 #   make clean         remove _build (make distclean also removes .venv)
 
@@ -60,7 +60,7 @@ pdf: $(STAMP) tex-deps
 	$(PY) scripts/build_pdfs.py 2>&1 | tee $(BUILD)/logs/pdf.log
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) -m benchmarks.run
 
 # ---------------------------------------------------------------- tests
 unit-tests: $(STAMP)

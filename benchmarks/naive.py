@@ -99,6 +99,45 @@ def logistic(y, f):
     return article.logistic_loss(y, f)
 
 
+
+def binary_focal_crossentropy(t, p, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              label_smoothing=0.0):
+    """(1 - p_t)^gamma times the unclipped cross-entropy"""
+    p_t = t * p + (1 - t) * (1 - p)
+    return np.mean((1 - p_t) ** gamma * -(t * np.log(p) + (1 - t) * np.log(1 - p)), axis=-1)
+
+
+def binary_focal_crossentropy_from_logits(t, z, **kw):
+    """sigmoid, then the plain focal formula"""
+    return binary_focal_crossentropy(t, _sigmoid(z), **kw)
+
+
+def categorical_focal_crossentropy(t, p, alpha=0.25, gamma=2.0, label_smoothing=0.0):
+    """alpha sum((1 - p)^gamma (-t log p)), no clipping"""
+    return alpha * np.sum((1 - p) ** gamma * -t * np.log(p), axis=-1)
+
+
+def categorical_focal_crossentropy_from_logits(t, z, **kw):
+    """article.softmax, then the plain focal formula"""
+    return categorical_focal_crossentropy(t, article.softmax(z), **kw)
+
+
+def poisson(t, p):
+    """p - t log(p + 1e-7), averaged"""
+    return np.mean(p - t * np.log(p + 1e-7), axis=-1)
+
+
+def poisson_log_rate(t, z):
+    """exp(z) - t z, averaged"""
+    return np.mean(np.exp(z) - t * z, axis=-1)
+
+
+def pinball(t, p, quantile=0.5):
+    """np.maximum one-liner"""
+    r = t - p
+    return np.mean(np.maximum(quantile * r, (quantile - 1) * r), axis=-1)
+
+
 def of(kernel):
     """The naive formula of a kernel (by its name), or None."""
     return globals().get(kernel.__name__)

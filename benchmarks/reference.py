@@ -169,6 +169,71 @@ def logistic(y, f):
     return _mean([_softplus(-a * b) for a, b in zip(_pm1(y), f)])
 
 
+
+# ------------------------------------------------------------ focal, Poisson, quantile
+
+
+def _sigmoid(x):
+    return 1 / (1 + mpmath.exp(-x))
+
+
+def binary_focal_crossentropy(t, p, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              label_smoothing=0.0):
+    lo, hi = mpmath.mpf(P_LO), mpmath.mpf(P_HI)
+    y = _smooth(t, mpmath.mpf(label_smoothing), 2)
+    out = []
+    for a, b in zip(y, p):
+        bc = _clip(b, lo, hi)
+        bce = -(a * mpmath.log(bc) + (1 - a) * mpmath.log(1 - bc))
+        w = a * alpha + (1 - a) * (1 - alpha) if apply_class_balancing else 1
+        miss = a * (1 - b) + (1 - a) * b
+        out.append(w * miss ** mpmath.mpf(gamma) * bce)
+    return _mean(out)
+
+
+def binary_focal_crossentropy_from_logits(t, z, apply_class_balancing=False, alpha=0.25,
+                                          gamma=2.0, label_smoothing=0.0):
+    y = _smooth(t, mpmath.mpf(label_smoothing), 2)
+    out = []
+    for a, b in zip(y, z):
+        bce = a * _softplus(-b) + (1 - a) * _softplus(b)
+        w = a * alpha + (1 - a) * (1 - alpha) if apply_class_balancing else 1
+        miss = a * _sigmoid(-b) + (1 - a) * _sigmoid(b)
+        out.append(w * miss ** mpmath.mpf(gamma) * bce)
+    return _mean(out)
+
+
+def categorical_focal_crossentropy(t, p, alpha=0.25, gamma=2.0, label_smoothing=0.0):
+    lo, hi = mpmath.mpf(P_LO), mpmath.mpf(P_HI)
+    y = _smooth(t, mpmath.mpf(label_smoothing), len(p))
+    total = mpmath.fsum(p)
+    q = [_clip(b / total, lo, hi) for b in p]
+    return mpmath.mpf(alpha) * mpmath.fsum(
+        (1 - c) ** mpmath.mpf(gamma) * -a * mpmath.log(c) for a, c in zip(y, q))
+
+
+def categorical_focal_crossentropy_from_logits(t, z, alpha=0.25, gamma=2.0,
+                                               label_smoothing=0.0):
+    y = _smooth(t, mpmath.mpf(label_smoothing), len(z))
+    log_q = _log_softmax(z)
+    return mpmath.mpf(alpha) * mpmath.fsum(
+        (1 - mpmath.exp(lq)) ** mpmath.mpf(gamma) * -a * lq for a, lq in zip(y, log_q))
+
+
+def poisson(t, p):
+    eps = mpmath.mpf(P_LO)
+    return _mean([b - a * mpmath.log(b + eps) for a, b in zip(t, p)])
+
+
+def poisson_log_rate(t, z):
+    return _mean([mpmath.exp(b) - a * b for a, b in zip(t, z)])
+
+
+def pinball(t, p, quantile=0.5):
+    q = mpmath.mpf(quantile)
+    return _mean([max(q * (a - b), (q - 1) * (a - b)) for a, b in zip(t, p)])
+
+
 def of(kernel):
     """The reference of a kernel (by its name)."""
     return globals()[kernel.__name__]

@@ -20,18 +20,26 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 
 from lossfuncs.kernels.stable import EPSILON  # noqa: E402
 from lossfuncs.registry import LOSSES  # noqa: E402
+from lossfuncs import wrapper  # noqa: E402
 from lossfuncs.wrapper import Loss  # noqa: E402
 
-__version__ = "1.1.0"
+try:  # one version string, pyproject.toml's
+    from importlib.metadata import version as _version
 
+    __version__ = _version("lossfuncs")
+except Exception:  # noqa: BLE001 - not installed (a source checkout on sys.path)
+    __version__ = "unknown"
+
+#: The public names: the losses in registry order (their aliases ``mse``, ``mae`` and
+#: ``msle`` are importable too), the clipping bound and the wrapper class.
 __all__ = ["EPSILON", "LOSSES", "Loss"]
 for _spec in LOSSES:
     globals()[_spec.name] = Loss(_spec)
     __all__.append(_spec.name)
     for _alias in _spec.aliases:
         globals()[_alias] = globals()[_spec.name]
-        __all__.append(_alias)
 del _spec, _alias
+wrapper.register_with_keras()  # saved Keras models can name their lossfuncs loss
 
 #: The examples in the losses' docstrings, run by ``pytest --doctest-modules lossfuncs``.
 __test__ = {name: globals()[name].__doc__ for name in __all__[3:]}

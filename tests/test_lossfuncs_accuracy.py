@@ -18,7 +18,9 @@ import pytest
 
 import lossfuncs as lf
 from benchmarks import reference
-from lossfuncs.kernels import margin, probabilistic, regression
+from lossfuncs import _validation as v
+from lossfuncs.kernels import probabilistic, regression
+from lossfuncs.registry import LOSSES
 
 TINY = np.finfo(np.float64).tiny
 HUGE = np.finfo(np.float64).max
@@ -71,27 +73,22 @@ def _residual_grid():
     return t, p
 
 
-@pytest.mark.parametrize(
-    ("fn", "ref", "kw"),
-    [
-        (lf.mean_squared_error, regression.squared_error, {}),
-        (lf.mean_absolute_error, regression.absolute_error, {}),
-        (lf.huber, regression.huber, {}),
-        (lf.huber, regression.huber, {"delta": 0.1}),
-        (lf.huber, regression.huber, {"delta": 1e10}),
-        (lf.log_cosh, regression.log_cosh, {}),
-    ],
-    ids=["mse", "mae", "huber", "huber_d0.1", "huber_d1e10", "log_cosh"],
-)
-def test_regression_losses_match_mpmath(fn, ref, kw):
+#: Every loss of two real arguments, at its defaults and with each parameter small and huge.
+REAL = [(spec, {}) for spec in LOSSES if spec.y_true is v.REAL and spec.y_pred is v.REAL]
+REAL += [(spec, {p.name: value}) for spec, _ in list(REAL) for p in spec.kernel_params
+         for value in ((0.1, 1e10) if p.high is None else (0.1, 0.9))]
+
+
+@pytest.mark.parametrize(("spec", "kw"), REAL,
+                         ids=[s.name + "".join(f"[{k}={x:g}]" for k, x in kw.items())
+                              for s, kw in REAL])
+def test_real_argument_losses_match_mpmath(spec, kw):
     t, p = _residual_grid()
+    fn = getattr(lf, spec.name)
     with warnings.catch_warnings():
-        if fn is lf.mean_squared_error or kw.get("delta") == 1e10:  # true value > max
-            warnings.simplefilter("ignore", RuntimeWarning)
-        else:
-            warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("error", RuntimeWarning)  # no warning, even on overflow
         got = [fn(np.array(a), np.array(b), **kw) for a, b in zip(t, p)]
-    assert_accurate(got, rows(ref, t, p, *kw.values()))
+    assert_accurate(got, rows(spec.kernel, t, p, *kw.values()))
 
 
 def test_log_cosh_is_finite_up_to_1e300():
@@ -213,26 +210,36 @@ def test_kl_divergence_matches_mpmath():
     np.testing.assert_array_equal(same, 0.0)
 
 
+@pytest.mark.parametrize("closeness", [0.3, 0.1, 1e-2, 1e-4, 1e-7, 1e-10])
+def test_kl_divergence_of_nearby_random_distributions_is_exact(closeness):
+    """Random rows p and q = p (1 + small noise), renormalised (distillation, regularisers):
+    the divergence is far smaller than its terms, and still exact to 2.5e-14."""
+    rng = np.random.default_rng(7)
+    p = rng.dirichlet(np.ones(6), 60)
+    q = p * (1 + closeness * rng.standard_normal(p.shape))
+    q /= q.sum(axis=-1, keepdims=True)
+    got = lf.kl_divergence(p, q)
+    assert_accurate(got, rows(probabilistic.kl_divergence, p, q))
+
+
 MARGIN_SCORES = sorted({s * m for m in [0.0, 1e-300, 1e-8, 0.5, 1 - 1e-10, 1.0, 1 + 1e-10,
                                          2.0, 30.0, 37.0, 700.0, 709.0, 745.0, 1e4, 1e300]
                         for s in (1.0, -1.0)})
 
 
+MARGIN = [spec for spec in LOSSES if isinstance(spec.y_true, v.MarginLabels)]
+
+
 @pytest.mark.parametrize("labels", [(-1.0, 1.0), (0.0, 1.0)], ids=["pm1", "01"])
-@pytest.mark.parametrize(
-    ("fn", "ref"),
-    [(lf.hinge, margin.hinge), (lf.exponential_loss, margin.exponential),
-     (lf.logistic_loss, margin.logistic)],
-    ids=["hinge", "exponential", "logistic"],
-)
-def test_margin_losses_match_mpmath(fn, ref, labels):
+@pytest.mark.parametrize("spec", MARGIN, ids=[s.name for s in MARGIN])
+def test_margin_losses_match_mpmath(spec, labels):
     # a row holds both labels, so labels {0, 1} are read as {-1, +1}
     t = [list(labels) for _ in MARGIN_SCORES]
     p = [[f, -f] for f in MARGIN_SCORES]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # exp(1e4) = inf is right
-        got = fn(np.array(t), np.array(p))
-    assert_accurate(got, rows(ref, t, p))
+        warnings.simplefilter("error", RuntimeWarning)  # exp(1e4) = inf is right, silently
+        got = getattr(lf, spec.name)(np.array(t), np.array(p))
+    assert_accurate(got, rows(spec.kernel, t, p))
 
 
 def test_logistic_and_bce_from_logits_are_finite_at_1e4():
@@ -265,3 +272,83 @@ def test_msle_is_accurate_for_tiny_values():
     y = np.array([[1e-20], [1e-200], [3e-9]])
     got = lf.mean_squared_logarithmic_error(np.zeros_like(y), y)
     np.testing.assert_allclose(got, (y[:, 0] - y[:, 0] ** 2 / 2) ** 2, rtol=1e-15)
+
+
+# ------------------------------------------------------------ focal, Poisson, quantile
+
+FOCAL_PARAMS = [{}, {"gamma": 0.5}, {"gamma": 0.0}, {"apply_class_balancing": True,
+                                                    "alpha": 0.1, "label_smoothing": 0.1}]
+
+
+@pytest.mark.parametrize("kw", FOCAL_PARAMS, ids=lambda kw: str(kw))
+@pytest.mark.parametrize("from_logits", [False, True], ids=["probabilities", "logits"])
+def test_binary_focal_matches_mpmath(kw, from_logits):
+    grid = LOGITS if from_logits else PROBS
+    t = [[a] for a in TARGETS for _ in grid]
+    p = [[b] for _ in TARGETS for b in grid]
+    got = lf.binary_focal_crossentropy(np.array(t), np.array(p), from_logits=from_logits, **kw)
+    spec = lf.binary_focal_crossentropy.spec
+    kernel = spec.logits[0] if from_logits else spec.kernel
+    params = [kw.get(q.name, q.default) for q in spec.kernel_params]
+    assert np.all(np.isfinite(got))
+    assert_accurate(got, rows(kernel, t, p, *params))
+
+
+@pytest.mark.parametrize("kw", [{}, {"gamma": 0.5, "alpha": 1.0}, {"label_smoothing": 0.1}],
+                         ids=lambda kw: str(kw))
+@pytest.mark.parametrize("from_logits", [False, True], ids=["probabilities", "logits"])
+def test_categorical_focal_matches_mpmath(kw, from_logits):
+    grid = LOGIT_ROWS if from_logits else PROB_ROWS
+    t = [a for a in SOFT_TARGETS for _ in grid]
+    p = [b for _ in SOFT_TARGETS for b in grid]
+    got = lf.categorical_focal_crossentropy(np.array(t), np.array(p), from_logits=from_logits,
+                                            **kw)
+    spec = lf.categorical_focal_crossentropy.spec
+    kernel = spec.logits[0] if from_logits else spec.kernel
+    params = [kw.get(q.name, q.default) for q in spec.kernel_params]
+    assert_accurate(got, rows(kernel, t, p, *params))
+
+
+COUNTS = [0.0, 1.0, 3.0, 1e6]
+RATES = [0.0, 1e-300, 1e-10, 1e-3, 0.5, 1 - 1e-9, 1.0, 1 + 1e-9, 1.5, 2.0, 7.0, 1e6, 1e300]
+
+
+def _terms_scale(t, p, terms):
+    """Sum of |terms| of each row: the two terms of a Poisson loss cancel where the loss
+    crosses 0, so the floor of the comparison is 2.5e-14 of their size."""
+    with mp.workdps(60):
+        return [mp.fsum(abs(x) for x in terms(mp.mpf(a[0]), mp.mpf(b[0]))) * 25
+                for a, b in zip(t, p)]
+
+
+def test_poisson_matches_mpmath():
+    t = [[a] for a in COUNTS for _ in RATES]
+    p = [[b] for _ in COUNTS for b in RATES]
+    got = lf.poisson(np.array(t), np.array(p))
+    scale = _terms_scale(t, p, lambda a, b: (b, a * mp.log(b + mp.mpf(1e-7))))
+    assert_accurate(got, rows(regression.poisson, t, p), scale=scale)
+
+
+def test_poisson_log_rate_matches_mpmath():
+    z = [s * m for m in (0.0, 1e-300, 1e-8, 0.5, 1.0, 2.0, 30.0, 700.0) for s in (1.0, -1.0)]
+    t = [[a] for a in COUNTS for _ in z]
+    p = [[b] for _ in COUNTS for b in z]
+    got = lf.poisson_log_rate(np.array(t), np.array(p))
+    scale = _terms_scale(t, p, lambda a, b: (mp.exp(b), a * b))
+    assert_accurate(got, rows(regression.poisson_log_rate, t, p), scale=scale)
+
+
+@pytest.mark.parametrize("quantile", [0.5, 0.1, 0.9, 1e-3])
+def test_quantile_loss_matches_mpmath(quantile):
+    t, p = _residual_grid()
+    got = [lf.quantile_loss(np.array(a), np.array(b), quantile=quantile) for a, b in zip(t, p)]
+    assert_accurate(got, rows(regression.pinball, t, p, quantile))
+
+
+def test_quantile_loss_agrees_with_scikit_learn_where_installed():
+    metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(3)
+    t, p = rng.normal(size=(1, 50)), rng.normal(size=(1, 50))
+    for q in (0.1, 0.5, 0.9):
+        assert lf.quantile_loss(t, p, quantile=q)[0] == pytest.approx(
+            metrics.mean_pinball_loss(t[0], p[0], alpha=q), rel=1e-14)

@@ -158,3 +158,16 @@ def test_losses_serve_as_keras_metrics_with_targets_n_and_outputs_n1():
     history = model.fit(x, s, epochs=1, batch_size=32, verbose=0).history
     assert np.isfinite(history["mean_absolute_error"][0])
     assert np.isfinite(history["huber"][0])
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # inside Keras's saving code
+def test_a_saved_model_reloads_with_its_lossfuncs_loss(tmp_path):
+    x, s = _data(10)
+    model = keras.Sequential([keras.Input((D,)), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss=lf.huber)
+    model.fit(x, s, epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    again = keras.models.load_model(tmp_path / "m.keras",
+                                    custom_objects={"lossfuncs>Loss": lf.Loss})
+    assert again.loss is lf.huber
+    again.fit(x, s, epochs=1, verbose=0)

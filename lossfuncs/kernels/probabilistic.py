@@ -7,7 +7,7 @@ wrapper averages them); the others return one value per row (the class axis is s
 """
 
 from lossfuncs.kernels.stable import (
-    EPSILON, exact_sum, kl_excess, log_softmax, neg_log_share, sigmoid)
+    EPSILON, exact_sum, kl_excess, log_softmax, neg_log_share, other_mass, sigmoid)
 
 
 def binary_crossentropy(xp, y_true, y_pred, label_smoothing):
@@ -32,7 +32,7 @@ def binary_crossentropy_grad(xp, y_true, y_pred, label_smoothing):
 def binary_crossentropy_from_logits(xp, y_true, y_pred, label_smoothing):
     """y softplus(-z) + (1 - y) softplus(z) for logits z: -log sigmoid, exactly.
 
-    softplus(+-z) = max(+-z, 0) + log1p(exp(-|z|)): one exp and one log1p, no overflow.
+    softplus(+-z) = max(+-z, 0) + log1p(exp(-abs(z))): one exp and one log1p, no overflow.
     Reference: Bishop (2006), sec. 4.3.2.
     """
     y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
@@ -79,6 +79,102 @@ def categorical_crossentropy_from_logits_grad(xp, y_true, y_pred, label_smoothin
     """softmax(z) sum(y) - y."""
     y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
     return xp.exp(log_softmax(xp, y_pred)) * xp.sum(y, axis=-1, keepdims=True) - y
+
+
+def _power(xp, base, exponent):
+    """base ** exponent, and 0 where base is 0 (the focal gradients' limit there)."""
+    return xp.where(base > 0, xp.where(base > 0, base, 1) ** exponent, 0)
+
+
+def binary_focal_crossentropy(xp, y_true, y_pred, apply_class_balancing, alpha, gamma,
+                              label_smoothing):
+    """w (1 - p_t)^gamma BCE(y, p), p_t = y p + (1 - y)(1 - p): cross-entropy scaled down
+    where the prediction is already good. w = y alpha + (1 - y)(1 - alpha) with class
+    balancing, else 1. Reference: T.-Y. Lin et al., Focal Loss for Dense Object
+    Detection, ICCV 2017."""
+    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    w = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
+    miss = y * (1 - y_pred) + (1 - y) * y_pred  # 1 - p_t
+    return w * miss**gamma * binary_crossentropy(xp, y, y_pred, 0.0)
+
+
+def binary_focal_crossentropy_grad(xp, y_true, y_pred, apply_class_balancing, alpha, gamma,
+                                   label_smoothing):
+    """w [gamma (1 - p_t)^(gamma - 1) (1 - 2 y) BCE + (1 - p_t)^gamma dBCE/dp]."""
+    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    w = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
+    miss = y * (1 - y_pred) + (1 - y) * y_pred
+    bce = binary_crossentropy(xp, y, y_pred, 0.0)
+    return w * (gamma * _power(xp, miss, gamma - 1) * (1 - 2 * y) * bce
+                + miss**gamma * binary_crossentropy_grad(xp, y, y_pred, 0.0))
+
+
+def binary_focal_crossentropy_from_logits(xp, y_true, y_pred, apply_class_balancing, alpha,
+                                          gamma, label_smoothing):
+    """The focal loss of p = sigmoid(z), exactly: 1 - p_t = y sigmoid(-z) +
+    (1 - y) sigmoid(z) and BCE from logits (no clipping)."""
+    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    w = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
+    miss = y * sigmoid(xp, -y_pred) + (1 - y) * sigmoid(xp, y_pred)
+    return w * miss**gamma * binary_crossentropy_from_logits(xp, y, y_pred, 0.0)
+
+
+def binary_focal_crossentropy_from_logits_grad(xp, y_true, y_pred, apply_class_balancing,
+                                               alpha, gamma, label_smoothing):
+    """w [gamma (1 - p_t)^(gamma - 1) (1 - 2 y) p (1 - p) BCE + (1 - p_t)^gamma (p - y)]."""
+    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    w = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
+    p = sigmoid(xp, y_pred)
+    miss = y * sigmoid(xp, -y_pred) + (1 - y) * p
+    bce = binary_crossentropy_from_logits(xp, y, y_pred, 0.0)
+    return w * (gamma * _power(xp, miss, gamma - 1) * (1 - 2 * y) * p * (1 - p) * bce
+                + miss**gamma * (p - y))
+
+
+def categorical_focal_crossentropy(xp, y_true, y_pred, alpha, gamma, label_smoothing):
+    """alpha sum_c (1 - q_c)^gamma (-y_c log q_c), q = p / sum(p) clipped as in Keras.
+
+    1 - q_c is the other classes' share (stable.other_mass): exact for a confident q.
+    Reference: T.-Y. Lin et al., ICCV 2017.
+    """
+    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    rest, total = other_mass(xp, y_pred)
+    eps = xp.asarray(EPSILON, dtype=y_pred.dtype)
+    miss = xp.clip(rest / total, 1 - (1 - eps), 1 - eps)  # 1 - q, clipped as q is
+    return alpha * xp.sum(miss**gamma * y * neg_log_share(xp, y_pred), axis=-1)
+
+
+def categorical_focal_crossentropy_grad(xp, y_true, y_pred, alpha, gamma, label_smoothing):
+    """Through q = p / sum(p): (g - sum(g q)) / sum(p), g the derivative in q (0 where
+    q is clipped)."""
+    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    rest, total = other_mass(xp, y_pred)
+    q, miss = y_pred / total, rest / total
+    inside = (q > EPSILON) & (q < 1 - EPSILON)
+    qc = xp.clip(q, EPSILON, 1)
+    g = -gamma * _power(xp, miss, gamma - 1) * -xp.log(qc) - miss**gamma / qc
+    g = xp.where(inside, alpha * y * g, 0)
+    return (g - xp.sum(g * q, axis=-1, keepdims=True)) / total
+
+
+def categorical_focal_crossentropy_from_logits(xp, y_true, y_pred, alpha, gamma,
+                                               label_smoothing):
+    """alpha sum_c (1 - q_c)^gamma (-y_c log q_c) for q = softmax(z), exactly (no
+    clipping): 1 - q_c = -expm1(log q_c)."""
+    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    log_q = log_softmax(xp, y_pred)
+    return -alpha * xp.sum(y * (-xp.expm1(log_q)) ** gamma * log_q, axis=-1)
+
+
+def categorical_focal_crossentropy_from_logits_grad(xp, y_true, y_pred, alpha, gamma,
+                                                    label_smoothing):
+    """u - q sum(u) with u_c = alpha y_c [gamma (1 - q_c)^(gamma - 1) q_c log q_c
+    - (1 - q_c)^gamma]."""
+    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    log_q = log_softmax(xp, y_pred)
+    q, miss = xp.exp(log_q), -xp.expm1(log_q)
+    u = alpha * y * (gamma * _power(xp, miss, gamma - 1) * q * log_q - miss**gamma)
+    return u - q * xp.sum(u, axis=-1, keepdims=True)
 
 
 def _one_hot(xp, labels, n_classes, dtype):

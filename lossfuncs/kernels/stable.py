@@ -15,9 +15,9 @@ LOG2 = math.log(2.0)
 
 
 def softplus(xp, x):
-    """log(1 + exp(x)), as max(x, 0) + log1p(exp(-|x|)).
+    """log(1 + exp(x)), as max(x, 0) + log1p(exp(-abs(x))).
 
-    exp(x) overflows beyond x = 709.78 in float64; exp(-|x|) lies in (0, 1].
+    exp(x) overflows beyond x = 709.78 in float64; exp(-abs(x)) lies in (0, 1].
     """
     return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
 
@@ -41,17 +41,23 @@ def log_softmax(xp, z):
     return s - xp.log1p(rest + ties)
 
 
+def other_mass(xp, p):
+    """(sum(p) - p_c, sum(p)) along the last axis: the mass of the other classes, summed
+    directly for the largest entry, where sum(p) - p_c would cancel."""
+    top = xp.argmax(p, axis=-1, keepdims=True) == xp.arange(p.shape[-1])
+    rest_of_top = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True)
+    total = rest_of_top + xp.max(p, axis=-1, keepdims=True)
+    return xp.where(top, rest_of_top, total - p), total
+
+
 def neg_log_share(xp, p):
     """-log(p / sum(p)) along the last axis, clipped as Keras clips p / sum(p) to
     [1e-7, 1 - 1e-7].
 
-    Written as log1p(rest / p), rest = the mass of the other classes: for the largest
-    entry rest is summed from the others directly, so 1 - 1e-9 keeps all its digits.
+    Written as log1p(rest / p), rest = the mass of the other classes (other_mass): the
+    largest entry keeps all its digits, 1 - 1e-9 as well as 0.5.
     """
-    top = xp.argmax(p, axis=-1, keepdims=True) == xp.arange(p.shape[-1])
-    rest_of_top = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True)
-    total = rest_of_top + xp.max(p, axis=-1, keepdims=True)
-    rest = xp.where(top, rest_of_top, total - p)
+    rest, _ = other_mass(xp, p)
     eps = xp.asarray(EPSILON, dtype=p.dtype)  # the bounds rounded to p's precision
     return xp.clip(xp.log1p(rest / p), -xp.log(1 - eps), -xp.log(eps))
 
@@ -63,7 +69,7 @@ _EXCESS_SERIES = tuple((-1) ** k / (k * (k - 1)) for k in range(2, 19))
 def kl_excess(xp, u):
     """g(u) = (1 + u) log1p(u) - u >= 0, to full relative precision.
 
-    The two terms cancel near u = 0 (g is about u^2 / 2): below |u| = 0.1 a Taylor
+    The two terms cancel near u = 0 (g is about u^2 / 2): below abs(u) = 0.1 a Taylor
     series of 17 terms takes over; beyond, the cancellation costs at most 40 rounding
     errors of the result.
     """
