@@ -80,6 +80,23 @@ DELTA = Param(
     "delta", 1.0, low=0.0, low_open=True,
     fix="delta is the residual size where Huber turns from quadratic to linear; 1.0 is "
         "the usual default.")
+GAMMA = Param(
+    "gamma", 2.0, low=0.0,
+    fix="gamma is the focusing parameter: 0 gives the plain cross-entropy, 2 is the usual "
+        "choice (Lin et al., 2017).")
+APPLY_CLASS_BALANCING = Param("apply_class_balancing", False, kind="bool")
+BINARY_ALPHA = Param(
+    "alpha", 0.25, low=0.0, high=1.0,
+    fix="alpha is the weight of class 1 (class 0 gets 1 - alpha) when "
+        "apply_class_balancing=True; 0.25 is the default of Lin et al. (2017).")
+CATEGORICAL_ALPHA = Param(
+    "alpha", 0.25, low=0.0,
+    fix="alpha scales the loss of every class (0.25 by default, as Keras); one weight per "
+        "class is not supported: weight the samples instead.")
+QUANTILE = Param(
+    "quantile", 0.5, low=0.0, high=1.0, low_open=True, high_open=True,
+    fix="quantile is the probability level tau of the predicted quantile: 0.5 for the "
+        "median, 0.1 and 0.9 for the ends of an 80 % interval.")
 BASE = Param("base", math.e, low=1.0, low_open=True,
              fix="Use base=2 for bits or base=math.e for nats.")
 
@@ -98,6 +115,15 @@ TARGETS = v.Probabilities(TARGET_FIX)
 PREDICTED_PROBABILITIES = v.Probabilities(LOGITS_FIX)
 PREDICTED_DISTRIBUTIONS = v.Distributions(LOGITS_FIX, ROWS_LOGITS_FIX)
 DISTRIBUTIONS = v.Distributions(DISTRIBUTION_FIX, NORMALISE_FIX)
+
+COUNTS = v.NonNegative(
+    "Poisson targets are counts or other non-negative amounts: check the sign of y_true.")
+RATES = v.NonNegative(
+    "y_pred is the expected count (the rate): apply exp or softplus to a network's raw "
+    "output first, or pass the raw output (the log-rate) to poisson_log_rate.")
+FOCAL_FROM_LOGITS = ("With from_logits=True the value is exact; Keras applies a sigmoid "
+                     "or softmax and then clips to [1e-7, 1 - 1e-7], so its loss levels off "
+                     "beyond logit gaps of about 16.")
 
 ROWS_NOT_NORMALISED = ("Rows of y_pred that do not sum to 1 raise a ValueError (Keras "
                        "silently renormalises them).")
@@ -136,6 +162,33 @@ LOSSES: tuple[LossSpec, ...] = (
         "Log-cosh loss: the mean of log(cosh(y_pred - y_true)).",
         regression.log_cosh, regression.log_cosh_grad, v.REAL, v.REAL,
         example=">>> lf.log_cosh([[0.0, 0.0]], [[0.0, 1.0]])\narray([0.21689042])"),
+    LossSpec(
+        "poisson", "regression", "poisson",
+        "Poisson loss: the mean over the last axis of y_pred - y_true log(y_pred + 1e-7), "
+        "for counts y_true and predicted rates y_pred >= 0.",
+        regression.poisson, regression.poisson_grad, COUNTS, RATES,
+        keras_differences="Negative values raise a ValueError (Keras accepts negative "
+                          "targets, and gives NaN for rates below -1e-7).",
+        example=">>> lf.poisson([[0.0, 2.0]], [[1.0, 2.0]])\narray([0.80685277])"),
+    LossSpec(
+        "poisson_log_rate", "regression", None,
+        "Poisson loss of a log-rate: the mean over the last axis of exp(y_pred) - y_true "
+        "y_pred, for counts y_true and raw outputs y_pred = log(rate).",
+        regression.poisson_log_rate, regression.poisson_log_rate_grad, COUNTS, v.REAL,
+        keras_differences="keras.losses.poisson(y_true, exp(y_pred)) gives the same values "
+                          "up to its 1e-7 inside the logarithm (and overflows beyond "
+                          "y_pred = 88 in float32).",
+        example=">>> lf.poisson_log_rate([[0.0, 2.0]], [[0.0, 0.0]])\narray([1.])"),
+    LossSpec(
+        "quantile_loss", "regression", None,
+        "Quantile (pinball) loss: the mean over the last axis of max(tau r, (tau - 1) r), "
+        "r = y_true - y_pred, tau = quantile; minimised by the tau-quantile of y_true.",
+        regression.pinball, regression.pinball_grad, v.REAL, v.REAL, params=(QUANTILE,),
+        kinks="At a zero residual the gradient is the subgradient 0.",
+        keras_differences="Not in keras.losses. scikit-learn's mean_pinball_loss(y_true, "
+                          "y_pred, alpha=quantile) is the mean of the same values.",
+        example=">>> lf.quantile_loss([[1.0, 1.0]], [[0.0, 3.0]], quantile=0.9)\n"
+                "array([0.55])"),
     LossSpec(
         "binary_crossentropy", "probabilistic", "binary_crossentropy",
         "Binary cross-entropy (log loss), in nats, averaged over the last axis.",
@@ -182,6 +235,41 @@ LOSSES: tuple[LossSpec, ...] = (
         keras_differences="Rows of y_true and y_pred that do not sum to 1 raise a ValueError "
                           "(Keras accepts them).",
         example=">>> lf.kl_divergence([[0.5, 0.5]], [[0.25, 0.75]])\narray([0.14384104])"),
+    LossSpec(
+        "binary_focal_crossentropy", "probabilistic", "binary_focal_crossentropy",
+        "Binary focal cross-entropy: the binary cross-entropy of each element times "
+        "(1 - p_t)^gamma, p_t the predicted probability of its label; in nats, averaged "
+        "over the last axis.",
+        probabilistic.binary_focal_crossentropy,
+        probabilistic.binary_focal_crossentropy_grad,
+        TARGETS, PREDICTED_PROBABILITIES,
+        params=(APPLY_CLASS_BALANCING, BINARY_ALPHA, GAMMA, LABEL_SMOOTHING),
+        logits=(probabilistic.binary_focal_crossentropy_from_logits,
+                probabilistic.binary_focal_crossentropy_from_logits_grad),
+        kinks="Probabilities outside [1e-7, 1 - 1e-7] are clipped in the cross-entropy, "
+              "not in the focal factor. At a perfect prediction the slope of the factor "
+              "is taken as 1 for gamma = 1 and 0 otherwise.",
+        keras_differences="y_true must lie in [0, 1] and y_pred too unless "
+                          "from_logits=True (a ValueError; Keras accepts any value). "
+                          + FOCAL_FROM_LOGITS,
+        example=">>> lf.binary_focal_crossentropy([[1.0, 0.0]], [[0.9, 0.2]])\n"
+                "array([0.00498967])"),
+    LossSpec(
+        "categorical_focal_crossentropy", "probabilistic", "categorical_focal_crossentropy",
+        "Categorical focal cross-entropy: -sum_c alpha (1 - q_c)^gamma y_c log q_c over "
+        "the last (class) axis, in nats.",
+        probabilistic.categorical_focal_crossentropy,
+        probabilistic.categorical_focal_crossentropy_grad,
+        TARGETS, PREDICTED_DISTRIBUTIONS, params=(CATEGORICAL_ALPHA, GAMMA, LABEL_SMOOTHING),
+        elementwise=False,
+        logits=(probabilistic.categorical_focal_crossentropy_from_logits,
+                probabilistic.categorical_focal_crossentropy_from_logits_grad),
+        kinks="Probabilities p / sum(p) outside [1e-7, 1 - 1e-7] are clipped: the gradient "
+              "there is 0.",
+        keras_differences=ROWS_NOT_NORMALISED + " alpha is one number (Keras also accepts "
+                          "a list of per-class weights). " + FOCAL_FROM_LOGITS,
+        example=">>> lf.categorical_focal_crossentropy([[0.0, 1.0, 0.0]], "
+                "[[0.1, 0.8, 0.1]])\narray([0.00223144])"),
     LossSpec(
         "hinge", "margin", "hinge",
         "Hinge loss: the mean of max(0, 1 - y f) for labels y in {-1, +1}.",

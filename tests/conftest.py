@@ -28,7 +28,9 @@ def softmax(z):
 
 
 def other_value(p):
-    """A valid, non-default value of a real parameter."""
+    """A valid, non-default value of a parameter."""
+    if p.kind == "bool":
+        return not p.default
     if p.high is not None:
         return p.low + 0.15 * (p.high - p.low)
     return 2.0 * p.default if p.default else 0.5
@@ -133,6 +135,8 @@ def sample(case, rng, shape):
         return t, p
     if isinstance(y_pred, v.AboveMinusOne):
         return rng.uniform(0.0, 5.0, shape), rng.uniform(0.0, 5.0, shape)
+    if isinstance(y_true, v.NonNegative) and y_pred is v.REAL:  # counts and log-rates
+        return rng.poisson(2.0, shape).astype(float), rng.normal(0.5, 1.0, shape)
     if isinstance(y_pred, v.NonNegative):
         return rng.poisson(2.0, shape).astype(float), rng.uniform(0.2, 5.0, shape)
     t = rng.normal(0.0, 2.0, shape)  # real targets and predictions: regression

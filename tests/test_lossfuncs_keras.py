@@ -107,3 +107,75 @@ def test_traced_inputs_skip_value_checks_but_check_shapes():
     assert np.isfinite(np.asarray(f(jnp.ones((2, 3)), jnp.full((2, 3), 2.0)))).all()
     with pytest.raises(ValueError, match="y_true has shape"):
         f(jnp.ones((2, 3)), jnp.ones((2, 1)))
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+@pytest.mark.parametrize("alpha", [0.25, 0.6])
+def test_binary_focal_class_balancing_agrees_with_keras(rng, from_logits, alpha):
+    t = np.where(rng.random(SHAPE) < 0.3, 1.0, 0.0).astype(np.float32)
+    p = (rng.normal(0, 2, SHAPE) if from_logits else rng.uniform(0.05, 0.95, SHAPE))
+    p = p.astype(np.float32)
+    kw = dict(apply_class_balancing=True, alpha=alpha, gamma=1.5, from_logits=from_logits,
+              label_smoothing=0.1)
+    np.testing.assert_allclose(lf.binary_focal_crossentropy(t, p, **kw),
+                               _keras("binary_focal_crossentropy", t, p, **kw),
+                               rtol=2e-5, atol=1e-6)
+
+
+def test_focal_with_gamma_0_is_cross_entropy(rng):
+    """gamma = 0: binary focal = BCE; categorical focal = alpha CCE (Keras's alpha applies
+    to every class)."""
+    t = np.where(rng.random(SHAPE) < 0.5, 1.0, 0.0)
+    z = rng.normal(0, 3, SHAPE)
+    for logits in (False, True):
+        p = z if logits else 1 / (1 + np.exp(-z))
+        np.testing.assert_allclose(
+            lf.binary_focal_crossentropy(t, p, gamma=0.0, from_logits=logits),
+            lf.binary_crossentropy(t, p, from_logits=logits), rtol=1e-14)
+    tc = np.eye(3)[rng.integers(0, 3, 6)]
+    np.testing.assert_allclose(
+        lf.categorical_focal_crossentropy(tc, z, gamma=0.0, alpha=0.4, from_logits=True),
+        0.4 * lf.categorical_crossentropy(tc, z, from_logits=True), rtol=1e-14)
+
+
+def test_focal_from_logits_is_exact_where_keras_levels_off():
+    """Deliberate difference: Keras applies a sigmoid/softmax and clips to [1e-7, 1 - 1e-7],
+    so a logit 40 on the wrong side costs it about 16 nats at most; lossfuncs is exact."""
+    t = np.array([[1.0]], np.float32)
+    z = np.array([[-40.0]], np.float32)
+    ours = lf.binary_focal_crossentropy(t, z, from_logits=True)
+    np.testing.assert_allclose(ours, 40.0, rtol=1e-6)  # (1 - p_t)^2 = 1, BCE = 40
+    assert _keras("binary_focal_crossentropy", t, z, from_logits=True)[0] < 16.2
+    zc = np.array([[0.0, 40.0, 0.0]], np.float32)
+    tc = np.array([[1.0, 0.0, 0.0]], np.float32)
+    np.testing.assert_allclose(lf.categorical_focal_crossentropy(tc, zc, from_logits=True),
+                               0.25 * 40.0, rtol=1e-6)
+    assert _keras("categorical_focal_crossentropy", tc, zc, from_logits=True)[0] < 0.25 * 16.2
+
+
+def test_poisson_log_rate_is_keras_poisson_of_exp(rng):
+    y = rng.poisson(3.0, SHAPE).astype(np.float32)
+    z = rng.normal(0.5, 1.0, SHAPE).astype(np.float32)
+    keras_value = _keras("poisson", y, np.exp(z))
+    np.testing.assert_allclose(lf.poisson_log_rate(y, z), keras_value, rtol=1e-5, atol=1e-5)
+    # float64: the same up to the 1e-7 inside Keras's logarithm, y * 1e-7 / exp(z)
+    y64, z64 = y.astype(float), z.astype(float)
+    gap = lf.poisson_log_rate(y64, z64) - lf.poisson(y64, np.exp(z64))
+    np.testing.assert_allclose(gap, np.mean(y64 * 1e-7 / np.exp(z64), axis=-1), rtol=1e-5)
+
+
+def test_quantile_loss_is_the_pinball_loss_of_scikit_learn(rng):
+    """scikit-learn's mean_pinball_loss(y, y_pred, alpha=tau) averages
+    alpha * max(y - y_pred, 0) + (1 - alpha) * max(y_pred - y, 0) (checked against the
+    library itself when it is installed, else against that formula)."""
+    y = rng.normal(size=(40, 1))
+    pred = y + rng.normal(size=(40, 1))
+    for tau in (0.1, 0.5, 0.9):
+        ours = float(np.mean(lf.quantile_loss(y, pred, quantile=tau)))
+        formula = np.mean(tau * np.maximum(y - pred, 0) + (1 - tau) * np.maximum(pred - y, 0))
+        np.testing.assert_allclose(ours, formula, rtol=1e-14)
+        try:
+            from sklearn.metrics import mean_pinball_loss
+        except ImportError:
+            continue
+        np.testing.assert_allclose(ours, mean_pinball_loss(y, pred, alpha=tau), rtol=1e-14)
