@@ -25,7 +25,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 # Tests that check the built outputs (site, PDFs, book build); they run
 # after `make book pdf`.  Everything else in tests/ is a unit test.
-OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py
+OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py tests/test_explorables.py
 
 .PHONY: book pdf test bench clean distclean venv system-deps tex-deps \
         unit-tests nbval output-tests

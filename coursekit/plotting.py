@@ -201,3 +201,140 @@ def score_contours(ax, predict, X, levels=(-1.0, 0.0, 1.0), *, resolution=200,
         ax.plot([], [], color=colors if isinstance(colors, str) else colors[0],
                 linestyle="-", linewidth=1.2, label=label)
     return cs
+
+
+# Black-and-white-safe drawing: every curve differs by line style and marker as well
+# as by colour, so figures stay readable when printed in grey.
+LINE_STYLES = [
+    {"color": "#1f77b4", "linestyle": "-", "marker": None},
+    {"color": "#d62728", "linestyle": "--", "marker": None},
+    {"color": "#2ca02c", "linestyle": "-.", "marker": None},
+    {"color": "#ff7f0e", "linestyle": ":", "marker": None},
+    {"color": "#9467bd", "linestyle": (0, (5, 1, 1, 1, 1, 1)), "marker": None},
+]
+CLASS_MARKERS = [
+    {"marker": "o", "facecolor": "white", "edgecolor": "black"},
+    {"marker": "^", "facecolor": "0.35", "edgecolor": "black"},
+    {"marker": "s", "facecolor": "0.8", "edgecolor": "black"},
+]
+
+
+def line_style(i):
+    """Colour, line style and marker of the ``i``-th curve of a figure.
+
+    The styles cycle through :data:`LINE_STYLES`; use them as
+    ``ax.plot(x, y, **line_style(i))`` so curves differ without colour.
+    """
+    style = dict(LINE_STYLES[i % len(LINE_STYLES)])
+    if style["marker"] is None:
+        del style["marker"]
+    return style
+
+
+def margin_losses(ax=None, m=None, *, zero_one=True):
+    """The margin losses (hinge, logistic in bits, exponential) and the 0-1 loss.
+
+    Like :func:`margin_atlas`, but each curve has its own line style, so the figure
+    reads in black and white. The logistic loss is divided by :math:`\\log 2` (bits)
+    so that it passes through (0, 1) like the others.
+
+    Returns:
+        The matplotlib axes.
+    """
+    from lossfuncs import exponential_loss, hinge, logistic_loss
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.0, 3.6))
+    m = np.linspace(-2.0, 3.0, 501) if m is None else np.asarray(m, dtype=float)
+    if zero_one:
+        ax.step(m, (m <= 0).astype(float), where="post", color="black", lw=1.2,
+                label="0-1 loss")
+    curves = [("hinge", elementwise(hinge, m, kind="margin")[0]),
+              (r"logistic / $\log 2$ (bits)",
+               elementwise(logistic_loss, m, kind="margin")[0] / np.log(2)),
+              ("exponential", elementwise(exponential_loss, m, kind="margin")[0])]
+    for i, (label, values) in enumerate(curves):
+        ax.plot(m, values, label=label, **line_style(i))
+    ax.set(xlabel=MARGIN_LABEL, ylabel="loss per sample", ylim=(-0.1, 4.0))
+    ax.legend()
+    return ax
+
+
+def class_scatter(ax, X, y, *, labels=None, s=18):
+    """Scatter labelled points with one marker shape per class (not colour alone).
+
+    Args:
+        ax: matplotlib axes.
+        X: ``(n, 2)`` features.
+        y: integer (or 0/1 float) labels.
+        labels: optional legend label per class, e.g. ``["class 0", "class 1"]``.
+        s: marker size.
+    """
+    y = np.asarray(y).reshape(-1).astype(int)
+    for k in np.unique(y):
+        style = CLASS_MARKERS[k % len(CLASS_MARKERS)]
+        ax.scatter(X[y == k, 0], X[y == k, 1], s=s, marker=style["marker"],
+                   facecolors=style["facecolor"], edgecolors=style["edgecolor"],
+                   linewidths=0.6,
+                   label=None if labels is None else labels[k])
+    ax.set(xlabel="feature $x_1$", ylabel="feature $x_2$")
+    return ax
+
+
+def decision_regions_bw(ax, predict, X, y, *, threshold=0.0, resolution=150,
+                        title=None, labels=None):
+    """Grey-shaded predicted regions with class markers: readable in black and white.
+
+    Same arguments as :func:`decision_regions` (``predict`` maps an ``(m, 2)`` array to
+    scores ``(m,)``/``(m, 1)`` or to class scores ``(m, k)``); the regions are shaded in
+    light greys and each class has its own marker (:func:`class_scatter`).
+    """
+    pad = 0.5
+    x0 = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
+    x1 = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
+    g0, g1 = np.meshgrid(x0, x1)
+    grid = np.stack([g0.ravel(), g1.ravel()], axis=1).astype(np.float32)
+    scores = np.asarray(predict(grid))
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        z = np.argmax(scores, axis=1)
+    else:
+        z = (scores.reshape(-1) > threshold).astype(int)
+    k = max(int(z.max()), int(np.max(y))) + 1
+    ax.contourf(g0, g1, z.reshape(g0.shape), levels=np.arange(k + 1) - 0.5,
+                colors=["0.97", "0.85", "0.72"][:k])
+    class_scatter(ax, X, y, labels=labels)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def distinguish(*axes, skip_labels=("_",)):
+    """Restyle the labelled lines of finished axes with :func:`line_style`, in order.
+
+    For figures drawn by helpers that use colour only (such as
+    :func:`loss_and_gradient`): each labelled line gets the colour and line style of
+    its position, and lines beyond :data:`LINE_STYLES` also get a marker, so the
+    series stay apart when printed in black and white. A legend already drawn is
+    redrawn. Lines whose label starts with one of ``skip_labels`` (matplotlib's
+    unlabelled lines start with ``"_"``) keep their style, e.g. reference lines.
+
+    Args:
+        *axes: matplotlib axes, or figures (all their axes are treated).
+    """
+    flat = []
+    for item in axes:
+        is_fig = hasattr(item, "axes") and isinstance(item.axes, list)
+        flat.extend(item.axes if is_fig else [item])
+    for ax in flat:
+        lines = [ln for ln in ax.get_lines()
+                 if not ln.get_label().startswith(tuple(skip_labels))]
+        for i, line in enumerate(lines):
+            style = line_style(i)
+            line.set_color(style["color"])
+            line.set_linestyle(style["linestyle"])
+            if i >= len(LINE_STYLES):
+                line.set_marker("os^D"[(i - len(LINE_STYLES)) % 4])
+                line.set_markevery(0.1)
+                line.set_markersize(4)
+        if ax.get_legend() is not None:
+            ax.legend()
