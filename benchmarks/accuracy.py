@@ -58,6 +58,11 @@ class Case:
         return self.spec.logits[0] if self.from_logits else self.spec.kernel
 
     @property
+    def passes(self):
+        """The transcendental functions the formula needs over every element."""
+        return self.spec.logits_passes if self.from_logits else self.spec.passes
+
+    @property
     def kwargs(self):
         return {"from_logits": True} if self.from_logits else {}
 
@@ -184,9 +189,12 @@ def grid(name, reduced=False):
     elif isinstance(y_pred, v.AboveMinusOne):
         values = ABOVE_MINUS_ONE[:: 2 if reduced else 1]
         t, p = _mesh(values, values)
-    elif isinstance(y_pred, v.NonNegative):
+    elif isinstance(y_true, v.NonNegative):  # counts, and rates or log-rates
         counts = np.array([0.0, 1.0, 2.0, 7.0, 100.0, 1e6])
-        rates = np.array([1e-300, 1e-10, 1e-3, 0.5, 1.0, 2.0, 7.0, 100.0, 1e6, 1e100])
+        rates = np.array([0.0, 1e-300, 1e-10, 1e-3, 0.5, 1 - 1e-9, 1.0, 1.5, 2.0, 7.0, 100.0,
+                          1e6, 1e100])
+        if not isinstance(y_pred, v.NonNegative):
+            rates = logit_grid(reduced)
         t, p = _mesh(counts, rates[:: 2 if reduced else 1])
     else:  # real targets and predictions
         r = residual_grid(reduced)
@@ -329,6 +337,8 @@ def curve(name, x, *, target=1.0):
         p = np.stack([x, np.zeros_like(x), -x], axis=1)
         t = np.tile([0.0, 1.0, 0.0], (len(x), 1))
     elif isinstance(case.spec.y_pred, v.Probabilities):
+        t, p = np.full((len(x), 1), float(target)), x[:, None]
+    elif isinstance(case.spec.y_true, v.NonNegative):
         t, p = np.full((len(x), 1), float(target)), x[:, None]
     elif isinstance(case.spec.y_true, v.MarginLabels):
         t, p = np.ones((len(x), 1)), x[:, None]

@@ -44,22 +44,6 @@ def log_cosh(t, p):
     return article.log_cosh(t, p)
 
 
-def poisson(t, p):
-    """Keras's formula in NumPy: y_pred - y_true log(y_pred + 1e-7)"""
-    return np.mean(p - t * np.log(p + 1e-7), axis=-1)
-
-
-def poisson_log_rate(t, z):
-    """exp(z) - y z one-liner"""
-    return np.mean(np.exp(z) - t * z, axis=-1)
-
-
-def pinball(t, p, quantile=0.5):
-    """np.maximum one-liner, as scikit-learn's mean_pinball_loss"""
-    r = t - p
-    return np.mean(np.maximum(quantile * r, (quantile - 1) * r), axis=-1)
-
-
 def binary_crossentropy(t, p, label_smoothing=0.0):
     """article.binary_crossentropy (no clipping)"""
     return article.binary_crossentropy(t, p)
@@ -90,30 +74,6 @@ def sparse_categorical_crossentropy_from_logits(k, z):
     return sparse_categorical_crossentropy(k, article.softmax(z))
 
 
-def binary_focal_crossentropy(t, p, apply_class_balancing=False, alpha=0.25, gamma=2.0,
-                              label_smoothing=0.0):
-    """(1 - p_t)^gamma times article.binary_crossentropy's terms (no clipping)"""
-    pt = t * p + (1 - t) * (1 - p)
-    return np.mean((1 - pt) ** gamma * -(t * np.log(p) + (1 - t) * np.log(1 - p)), axis=-1)
-
-
-def binary_focal_crossentropy_from_logits(t, z, apply_class_balancing=False, alpha=0.25,
-                                          gamma=2.0, label_smoothing=0.0):
-    """sigmoid, then the naive focal formula"""
-    return binary_focal_crossentropy(t, _sigmoid(z))
-
-
-def categorical_focal_crossentropy(t, p, alpha=0.25, gamma=2.0, label_smoothing=0.0):
-    """-sum(alpha (1 - p)^gamma y log p), no clipping"""
-    return -np.sum(alpha * (1 - p) ** gamma * t * np.log(p), axis=-1)
-
-
-def categorical_focal_crossentropy_from_logits(t, z, alpha=0.25, gamma=2.0,
-                                               label_smoothing=0.0):
-    """article.softmax, then the naive focal formula"""
-    return categorical_focal_crossentropy(t, article.softmax(z))
-
-
 def kl_divergence(t, p):
     """sum over classes of article.kl_divergence: p log(p / q), no clipping"""
     return np.sum(article.kl_divergence(t, p), axis=-1)
@@ -137,6 +97,45 @@ def exponential(y, f):
 def logistic(y, f):
     """article.logistic_loss: log(1 + exp(-y f))"""
     return article.logistic_loss(y, f)
+
+
+
+def binary_focal_crossentropy(t, p, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              label_smoothing=0.0):
+    """(1 - p_t)^gamma times the unclipped cross-entropy"""
+    p_t = t * p + (1 - t) * (1 - p)
+    return np.mean((1 - p_t) ** gamma * -(t * np.log(p) + (1 - t) * np.log(1 - p)), axis=-1)
+
+
+def binary_focal_crossentropy_from_logits(t, z, **kw):
+    """sigmoid, then the plain focal formula"""
+    return binary_focal_crossentropy(t, _sigmoid(z), **kw)
+
+
+def categorical_focal_crossentropy(t, p, alpha=0.25, gamma=2.0, label_smoothing=0.0):
+    """alpha sum((1 - p)^gamma (-t log p)), no clipping"""
+    return alpha * np.sum((1 - p) ** gamma * -t * np.log(p), axis=-1)
+
+
+def categorical_focal_crossentropy_from_logits(t, z, **kw):
+    """article.softmax, then the plain focal formula"""
+    return categorical_focal_crossentropy(t, article.softmax(z), **kw)
+
+
+def poisson(t, p):
+    """p - t log(p + 1e-7), averaged"""
+    return np.mean(p - t * np.log(p + 1e-7), axis=-1)
+
+
+def poisson_log_rate(t, z):
+    """exp(z) - t z, averaged"""
+    return np.mean(np.exp(z) - t * z, axis=-1)
+
+
+def pinball(t, p, quantile=0.5):
+    """np.maximum one-liner"""
+    r = t - p
+    return np.mean(np.maximum(quantile * r, (quantile - 1) * r), axis=-1)
 
 
 def of(kernel):

@@ -105,20 +105,6 @@ def log_cosh(t, p):
     return _mean([mpmath.log(mpmath.cosh(b - a)) for a, b in zip(t, p)])
 
 
-def poisson(t, p):
-    eps = mpmath.mpf(P_LO)  # the float64 number 1e-7, as in the kernel
-    return _mean([b - a * mpmath.log(b + eps) for a, b in zip(t, p)])
-
-
-def poisson_log_rate(t, z):
-    return _mean([mpmath.exp(b) - a * b for a, b in zip(t, z)])
-
-
-def pinball(t, p, quantile=0.5):
-    tau = mpmath.mpf(quantile)
-    return _mean([max(tau * r, (tau - 1) * r) for r in (a - b for a, b in zip(t, p))])
-
-
 # ----------------------------------------------------------------- probabilistic
 
 
@@ -168,53 +154,6 @@ def entropy(p, base=mpmath.e):
     return -mpmath.fsum(a * mpmath.log(a) for a in p if a > 0) / mpmath.log(base)
 
 
-def _focal_weight(y, balancing, alpha):
-    return y * alpha + (1 - y) * (1 - alpha) if balancing else 1
-
-
-def binary_focal_crossentropy(t, p, apply_class_balancing=False, alpha=0.25, gamma=2.0,
-                              label_smoothing=0.0):
-    """Keras's definition: the cross-entropy clips p, the factor (1 - p_t)^gamma does not."""
-    lo, hi = mpmath.mpf(P_LO), mpmath.mpf(P_HI)
-    y = _smooth(t, mpmath.mpf(label_smoothing), 2)
-    terms = []
-    for a, b in zip(y, p):
-        pt = a * b + (1 - a) * (1 - b)
-        c = _clip(b, lo, hi)
-        bce = -(a * mpmath.log(c) + (1 - a) * mpmath.log(1 - c))
-        terms.append(_focal_weight(a, apply_class_balancing, alpha) * (1 - pt) ** gamma * bce)
-    return _mean(terms)
-
-
-def binary_focal_crossentropy_from_logits(t, z, apply_class_balancing=False, alpha=0.25,
-                                          gamma=2.0, label_smoothing=0.0):
-    """The exact focal loss of sigmoid(z), nothing clipped."""
-    y = _smooth(t, mpmath.mpf(label_smoothing), 2)
-    terms = []
-    for a, b in zip(y, z):
-        p = 1 / (1 + mpmath.exp(-b))
-        pt = a * p + (1 - a) * (1 - p)
-        bce = a * _softplus(-b) + (1 - a) * _softplus(b)
-        terms.append(_focal_weight(a, apply_class_balancing, alpha) * (1 - pt) ** gamma * bce)
-    return _mean(terms)
-
-
-def categorical_focal_crossentropy(t, p, alpha=0.25, gamma=2.0, label_smoothing=0.0):
-    lo, hi = mpmath.mpf(P_LO), mpmath.mpf(P_HI)
-    y = _smooth(t, mpmath.mpf(label_smoothing), len(p))
-    total = mpmath.fsum(p)
-    qs = [_clip(b / total, lo, hi) for b in p]
-    return -mpmath.fsum(alpha * (1 - q) ** gamma * a * mpmath.log(q) for a, q in zip(y, qs))
-
-
-def categorical_focal_crossentropy_from_logits(t, z, alpha=0.25, gamma=2.0,
-                                               label_smoothing=0.0):
-    y = _smooth(t, mpmath.mpf(label_smoothing), len(z))
-    log_q = _log_softmax(z)
-    return -mpmath.fsum(alpha * (1 - mpmath.exp(lq)) ** gamma * a * lq
-                        for a, lq in zip(y, log_q))
-
-
 # ------------------------------------------------------------------------ margin
 
 
@@ -228,6 +167,71 @@ def exponential(y, f):
 
 def logistic(y, f):
     return _mean([_softplus(-a * b) for a, b in zip(_pm1(y), f)])
+
+
+
+# ------------------------------------------------------------ focal, Poisson, quantile
+
+
+def _sigmoid(x):
+    return 1 / (1 + mpmath.exp(-x))
+
+
+def binary_focal_crossentropy(t, p, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              label_smoothing=0.0):
+    lo, hi = mpmath.mpf(P_LO), mpmath.mpf(P_HI)
+    y = _smooth(t, mpmath.mpf(label_smoothing), 2)
+    out = []
+    for a, b in zip(y, p):
+        bc = _clip(b, lo, hi)
+        bce = -(a * mpmath.log(bc) + (1 - a) * mpmath.log(1 - bc))
+        w = a * alpha + (1 - a) * (1 - alpha) if apply_class_balancing else 1
+        miss = a * (1 - b) + (1 - a) * b
+        out.append(w * miss ** mpmath.mpf(gamma) * bce)
+    return _mean(out)
+
+
+def binary_focal_crossentropy_from_logits(t, z, apply_class_balancing=False, alpha=0.25,
+                                          gamma=2.0, label_smoothing=0.0):
+    y = _smooth(t, mpmath.mpf(label_smoothing), 2)
+    out = []
+    for a, b in zip(y, z):
+        bce = a * _softplus(-b) + (1 - a) * _softplus(b)
+        w = a * alpha + (1 - a) * (1 - alpha) if apply_class_balancing else 1
+        miss = a * _sigmoid(-b) + (1 - a) * _sigmoid(b)
+        out.append(w * miss ** mpmath.mpf(gamma) * bce)
+    return _mean(out)
+
+
+def categorical_focal_crossentropy(t, p, alpha=0.25, gamma=2.0, label_smoothing=0.0):
+    lo, hi = mpmath.mpf(P_LO), mpmath.mpf(P_HI)
+    y = _smooth(t, mpmath.mpf(label_smoothing), len(p))
+    total = mpmath.fsum(p)
+    q = [_clip(b / total, lo, hi) for b in p]
+    return mpmath.mpf(alpha) * mpmath.fsum(
+        (1 - c) ** mpmath.mpf(gamma) * -a * mpmath.log(c) for a, c in zip(y, q))
+
+
+def categorical_focal_crossentropy_from_logits(t, z, alpha=0.25, gamma=2.0,
+                                               label_smoothing=0.0):
+    y = _smooth(t, mpmath.mpf(label_smoothing), len(z))
+    log_q = _log_softmax(z)
+    return mpmath.mpf(alpha) * mpmath.fsum(
+        (1 - mpmath.exp(lq)) ** mpmath.mpf(gamma) * -a * lq for a, lq in zip(y, log_q))
+
+
+def poisson(t, p):
+    eps = mpmath.mpf(P_LO)
+    return _mean([b - a * mpmath.log(b + eps) for a, b in zip(t, p)])
+
+
+def poisson_log_rate(t, z):
+    return _mean([mpmath.exp(b) - a * b for a, b in zip(t, z)])
+
+
+def pinball(t, p, quantile=0.5):
+    q = mpmath.mpf(quantile)
+    return _mean([max(q * (a - b), (q - 1) * (a - b)) for a, b in zip(t, p)])
 
 
 def of(kernel):

@@ -1,12 +1,17 @@
-"""Benchmarks of lossfuncs: speed, exactness and course build times (``make bench``).
+"""Benchmarks of lossfuncs: exactness and speed (``make bench``), optionally build times.
 
-    python -m benchmarks.run                 # everything (about 5 minutes)
-    python -m benchmarks.run --quick         # smoke run: small sizes, no build (< 30 s)
-    python -m benchmarks.run --skip-build --sizes 1e3,1e6
+    python -m benchmarks.run                 # exactness + speed (a few minutes)
+    python -m benchmarks.run --quick         # smoke run: reduced grid, short timings
+    python -m benchmarks.run --build         # also the course build timings (long)
 
-Writes ``benchmarks/results/latest.json`` (``quick.json`` with ``--quick``) and a
-timestamped copy, and prints the tables with each target met or missed. Nothing is
-asserted: the targets are reported, not enforced.
+Speed: every loss at 1e6 elements in float64 and float32 (lossfuncs, keras.losses, the
+plain NumPy formula, the floor and the transcendental passes its formula needs), before
+and after (the before column is ``results/baseline-<commit>.json``, measured once with
+``python -m benchmarks.baseline``), the shapes 1 x 10 ... 1 x 32 000 and 1000 x 1000
+against the plain formula, and the per-call time at 801 elements. Writes
+``benchmarks/results/latest.json`` (``quick.json`` with ``--quick``) and a timestamped copy,
+prints the tables with each target met or missed (nothing is asserted), and rewrites the
+README's Performance section after a full run.
 """
 
 from __future__ import annotations
@@ -18,21 +23,20 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
-from benchmarks import accuracy, machine, speed  # noqa: E402
+from benchmarks import RESULTS, accuracy, machine, speed  # noqa: E402
 from benchmarks import build as course_build  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "results"
+ROOT = Path(__file__).resolve().parent.parent
 
 TARGETS = {
-    "speed_size": 10**6,
-    "speed_dtype": "float64",
-    "ratio_plain": 3.0,  # MSE, MAE, hinge, Huber
-    "ratio_log_exp": 8.0,  # log_cosh, MSLE, BCE, CCE, SCCE, KL, exponential, logistic
-    "faster_than_keras": "at every size and dtype",
-    "max_rel_error": 1e-12,
+    "size": speed.SIZE,
+    "after_vs_before": 1.10,  # float64, at most 10 % slower than the baseline
+    "float32_vs_keras": 1.0,  # float32, at most as slow as keras.losses
+    "vs_passes": 1.5,  # log/exp losses: times the transcendental passes (an aim)
+    "vs_plain_over_shapes": 3.0,  # every shape: times the plain NumPy formula
+    "max_rel_error": 2.5e-14,
     "nonfinite": 0,
     "build_seconds": {
         "HTML build, clean": 45.0,
@@ -43,37 +47,32 @@ TARGETS = {
 }
 
 
-def _sizes(text):
-    return [int(float(s)) for s in text.split(",") if s.strip()]
-
-
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true",
-                    help="smoke run: sizes 1e3 and 1e5, short timings, reduced exactness "
-                         "grid, no build timings; writes results/quick.json")
-    ap.add_argument("--sizes", type=_sizes, default=None,
-                    help="comma-separated element counts, e.g. 1e3,1e6 (default 1e3,1e5,1e6,1e7)")
-    ap.add_argument("--dtypes", default=",".join(speed.DTYPES),
-                    help="comma-separated dtypes (default float32,float64)")
+                    help="smoke run: reduced exactness grid, short timings; writes quick.json")
     ap.add_argument("--cases", default=None,
-                    help=f"comma-separated losses (default all): {', '.join(accuracy.CASES)}")
+                    help=f"comma-separated cases (default all): {', '.join(accuracy.CASES)}")
     ap.add_argument("--skip-speed", action="store_true", help="no speed measurements")
     ap.add_argument("--skip-accuracy", action="store_true", help="no exactness measurements")
-    ap.add_argument("--skip-build", action="store_true", help="no course build timings")
+    ap.add_argument("--build", action="store_true", help="also time the course build")
     ap.add_argument("--build-timeout", type=float, default=900, help="seconds per build step")
-    ap.add_argument("--keep-build-copy", action="store_true",
-                    help="keep the temporary copy of the repository used for build timings")
     ap.add_argument("--output", type=Path, default=None,
                     help="results file (default benchmarks/results/latest.json, or quick.json)")
     return ap.parse_args(argv)
 
 
+def baseline():
+    """The newest ``results/baseline-*.json``, or None."""
+    files = sorted(RESULTS.glob("baseline-*.json"), key=lambda f: f.stat().st_mtime)
+    return json.loads(files[-1].read_text(encoding="utf-8")) if files else None
+
+
 # ------------------------------------------------------------------ formatting
 
 
-def _fmt_time(sec):
+def fmt_time(sec):
     if sec is None:
         return "-"
     for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6)):
@@ -82,15 +81,11 @@ def _fmt_time(sec):
     return f"{sec:.3g} s"
 
 
-def _fmt_err(x):
-    return "-" if x is None else ("0" if x == 0 else f"{x:.1e}")
-
-
 def table(headers, rows):
     cols = [[str(h)] + [str(r[i]) for r in rows] for i, h in enumerate(headers)]
     widths = [max(len(c) for c in col) for col in cols]
-    line = "  ".join("-" * w for w in widths)
-    out = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths)), line]
+    out = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths)),
+           "  ".join("-" * w for w in widths)]
     for r in rows:
         out.append("  ".join(str(c).rjust(w) if i else str(c).ljust(w)
                              for i, (c, w) in enumerate(zip(r, widths))))
@@ -98,111 +93,84 @@ def table(headers, rows):
 
 
 def _mark(ok):
-    return "met" if ok else "MISSED"
+    return "-" if ok is None else ("met" if ok else "MISSED")
+
+
+def _ratio(a, b):
+    return None if a is None or b is None else a / b
 
 
 # ------------------------------------------------------------------ targets
 
 
-def speed_targets(rows):
-    """Per case: ratio to the floor at 1e6 float64, and faster than keras everywhere."""
+def summarise(result):
+    """Per case: every number the README table shows, and whether each target is met."""
     out = {}
-    for name in dict.fromkeys(r["case"] for r in rows):
-        case = accuracy.CASES[name]
-        mine = [r for r in rows if r["case"] == name]
-        ref = [r for r in mine
-               if r["size"] == TARGETS["speed_size"] and r["dtype"] == TARGETS["speed_dtype"]]
-        target = TARGETS["ratio_log_exp"] if case.spec.passes else TARGETS["ratio_plain"]
-        entry = {"ratio_target": target}
-        if ref:
-            ratio = ref[0]["lossfuncs"]["ratio_to_floor"]
-            entry.update(ratio=ratio, ratio_met=ratio <= target)
-        else:
-            entry.update(ratio=None, ratio_met=None)
-        if case.keras is not None:
-            slower = [f"{r['size']:.0e} {r['dtype']}: {r['lossfuncs']['seconds'] / r['keras']['seconds']:.2f}x keras"
-                      for r in mine if r["lossfuncs"]["seconds"] >= r["keras"]["seconds"]]
-            entry.update(faster_than_keras_met=not slower, slower_than_keras=slower)
-        else:
-            entry.update(faster_than_keras_met=None, slower_than_keras=[])
-        out[name] = entry
+    speed_rows = (result.get("speed") or {}).get("rows", [])
+    shapes = (result.get("speed") or {}).get("shapes", [])
+    small = (result.get("speed") or {}).get("small", [])
+    acc = {r["case"]: r["lossfuncs"] for r in (result.get("accuracy") or {}).get("cases", [])}
+    for name in accuracy.CASES:
+        main = {r["dtype"]: r for r in speed_rows if r["case"] == name}
+        f64, f32 = main.get("float64"), main.get("float32")
+        s = {}
+        if f64:
+            after = f64["lossfuncs"]["seconds"]
+            before = (f64.get("before") or {}).get("seconds")
+            s.update(before_s=before, after_s=after,
+                     after_vs_before=_ratio(after, before),
+                     vs_passes=_ratio(after, f64.get("passes_s")),
+                     vs_plain=_ratio(after, (f64.get("naive") or {}).get("seconds")))
+        if f32:
+            s["float32_vs_keras"] = _ratio(f32["lossfuncs"]["seconds"],
+                                           (f32.get("keras") or {}).get("seconds"))
+        ratios = [r["lossfuncs"]["seconds"] / r["naive"]["seconds"]
+                  for r in shapes if r["case"] == name]
+        if ratios:
+            worst = max(range(len(ratios)), key=ratios.__getitem__)
+            rows = [r for r in shapes if r["case"] == name]
+            s.update(vs_plain_over_shapes=ratios[worst],
+                     worst_shape="x".join(map(str, rows[worst]["shape"])))
+        one = [r for r in small if r["case"] == name]
+        if one:
+            s.update(small_s=one[0]["lossfuncs"]["seconds"],
+                     small_plain_s=(one[0]["naive"] or {}).get("seconds"))
+        if name in acc:
+            s.update(max_rel_error=acc[name]["max_rel_error"], nonfinite=acc[name]["nonfinite"])
+        for key, limit in (("after_vs_before", "after_vs_before"),
+                           ("float32_vs_keras", "float32_vs_keras"),
+                           ("vs_passes", "vs_passes"),
+                           ("vs_plain_over_shapes", "vs_plain_over_shapes"),
+                           ("max_rel_error", "max_rel_error"), ("nonfinite", "nonfinite")):
+            value = s.get(key)
+            s[f"{key}_met"] = None if value is None else bool(value <= TARGETS[limit])
+        out[name] = s
     return out
 
 
-def accuracy_targets(results):
-    out = {}
-    for r in results:
-        lf_ = r["lossfuncs"]
-        out[r["case"]] = {
-            "max_rel_error": lf_["max_rel_error"],
-            "max_rel_error_met": lf_["max_rel_error"] <= TARGETS["max_rel_error"],
-            "nonfinite": lf_["nonfinite"],
-            "nonfinite_met": lf_["nonfinite"] <= TARGETS["nonfinite"],
-        }
-    return out
+def print_summary(summary):
+    rows = []
+    for name, s in summary.items():
+        def x(key):
+            value = s.get(key)
+            return "-" if value is None else f"{value:.2f}x {_mark(s.get(key + '_met'))}"
 
-
-def build_targets(steps):
-    out = {}
-    for s in steps:
-        limit = TARGETS["build_seconds"].get(s["step"])
-        met = None if limit is None else bool(s["ok"] and s["seconds"] is not None
-                                              and s["seconds"] <= limit)
-        out[s["step"]] = {"seconds": s["seconds"], "ok": s["ok"], "target": limit, "met": met}
-    return out
+        rows.append([name, fmt_time(s.get("before_s")), fmt_time(s.get("after_s")),
+                     x("after_vs_before"), x("float32_vs_keras"), x("vs_passes"),
+                     x("vs_plain_over_shapes"),
+                     f"{fmt_time(s.get('small_s'))} / {fmt_time(s.get('small_plain_s'))}",
+                     "-" if s.get("max_rel_error") is None else
+                     f"{s['max_rel_error']:.1e} / {s['nonfinite']}"])
+    print(table(["case", "before", "after", "after/before", "f32 vs keras", "vs passes",
+                 "worst vs plain", "801 el.: lf / plain", "max rel err / nonfinite"], rows))
 
 
 # ------------------------------------------------------------------ sections
 
 
-def run_speed(args, names, log):
-    sizes = args.sizes or ([10**3, 10**5] if args.quick else list(speed.SIZES))
-    dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
-    target = 0.005 if args.quick else 0.025
-
-    def repeat_for(n):
-        if args.quick:
-            return 3
-        return 3 if n >= 10**7 else 5
-
-    log(f"Speed: {len(names)} losses x sizes {', '.join(f'{n:.0e}' for n in sizes)} x "
-        f"{', '.join(dtypes)}; median of {repeat_for(sizes[0])} runs (3 at 1e7)")
-    rows = speed.measure(names, sizes, dtypes, target=target, repeat_for=repeat_for)
-    return {"sizes": sizes, "dtypes": dtypes, "timer_target_seconds": target,
-            "floor": "np.add(a, b, out=buf): both inputs read once",
-            "keras_input": "NumPy arrays; keras (JAX backend) converts them to float32 and "
-                           "the timed call includes keras.ops.convert_to_numpy of the result",
-            "rows": rows}
-
-
-def print_speed(section, targets):
-    rows = []
-    for r in section["rows"]:
-        def cell(impl):
-            m = r.get(impl)
-            return "-" if m is None else f"{_fmt_time(m['seconds'])} ({m['ratio_to_floor']:.1f}x)"
-
-        kr = ("-" if r["keras"] is None
-              else f"{r['lossfuncs']['seconds'] / r['keras']['seconds']:.2f}")
-        rows.append([r["case"], f"{r['size']:.0e}", r["dtype"], _fmt_time(r["floor_s"]),
-                     cell("lossfuncs"), cell("keras"), cell("naive"), kr])
-    print(table(["loss", "size", "dtype", "floor", "lossfuncs (x floor)", "keras (x floor)",
-                 "naive (x floor)", "lf/keras"], rows))
-    print()
-    trows = []
-    for name, t in targets.items():
-        ratio = "-" if t["ratio"] is None else f"{t['ratio']:.1f}x <= {t['ratio_target']:g}x"
-        rmet = "-" if t["ratio_met"] is None else _mark(t["ratio_met"])
-        kmet = "n/a" if t["faster_than_keras_met"] is None else _mark(t["faster_than_keras_met"])
-        trows.append([name, ratio, rmet, kmet, "; ".join(t["slower_than_keras"][:3])])
-    print(table(["loss", "1e6 float64 vs floor", "target", "faster than keras", "where slower"],
-                trows))
-
-
 def run_accuracy(args, names, log):
     log(f"Exactness: {len(names)} cases against mpmath ({accuracy.DIGITS} digits)"
         + (" on the reduced grid" if args.quick else ""))
-    results = [accuracy.evaluate(n, reduced=args.quick) for n in names]
     return {"digits": accuracy.DIGITS, "grid": "reduced" if args.quick else "full",
             "clip_bounds": [accuracy.P_LO, accuracy.P_HI],
             "relative_error": "|computed - true| / |true|, where the true value is a normal "
@@ -210,40 +178,39 @@ def run_accuracy(args, names, log):
             "nonfinite": "NaN/inf (or an exception) where the true value is finite in float64",
             "keras_precision": "float32 (JAX backend); float32_domain: inputs exactly float32 "
                                "and true value a normal float32",
-            "notes": {n: {"naive": c.naive_note, "keras": c.spec.keras_differences}
-                      for n, c in accuracy.CASES.items() if n in names},
-            "cases": results}
+            "notes": {n: {"naive": accuracy.CASES[n].naive_note,
+                          "keras": accuracy.CASES[n].spec.keras_differences} for n in names},
+            "cases": [accuracy.evaluate(n, reduced=args.quick) for n in names]}
 
 
-def print_accuracy(section, targets):
-    rows = []
-    for r in section["cases"]:
-        def cell(m):
-            return "n/a" if m is None else f"{_fmt_err(m['max_rel_error'])} / {m['nonfinite']}"
+def run_speed(args, names, log):
+    target, repeat = (0.005, 3) if args.quick else (0.025, 5)
+    log(f"Speed: {len(names)} cases at {speed.SIZE:.0e} elements x {', '.join(speed.DTYPES)}; "
+        f"shapes {', '.join('x'.join(map(str, s)) for s in speed.SHAPES)}; "
+        f"{speed.SMALL} elements; median of {repeat} runs")
+    rows = speed.measure_main(names, speed.DTYPES, target=target, repeat=repeat)
+    base = baseline()
+    if base:
+        from benchmarks.baseline import label  # noqa: PLC0415
 
-        k = r["keras"]
-        t = targets[r["case"]]
-        rows.append([r["case"], r["points"], cell(r["lossfuncs"]), cell(k),
-                     "n/a" if k is None else cell(k["float32_domain"]), cell(r["naive"]),
-                     _mark(t["max_rel_error_met"] and t["nonfinite_met"])])
-    print(table(["loss", "points", "lossfuncs", "keras (f32)", "keras, f32 domain", "naive",
-                 "target"], rows))
-    print("  cells: max relative error / non-finite results where the true value is finite;"
-          f" target for lossfuncs: <= {TARGETS['max_rel_error']:g} and 0")
-
-
-def print_build(steps, targets):
-    rows = []
-    for s in steps:
-        t = targets[s["step"]]
-        sec = "-" if s["seconds"] is None else f"{s['seconds']:.1f} s"
-        status = "ok" if s["ok"] else "FAILED"
-        tgt = "" if t["target"] is None else f"<= {t['target']:g} s: {_mark(t['met'])}"
-        rows.append([s["step"], sec, status, tgt])
-    print(table(["step", "time", "status", "target"], rows))
-    for s in steps:
-        if not s["ok"] and s.get("tail"):
-            print(f"\n--- {s['step']} (last lines) ---\n{s['tail']}")
+        for r in rows:
+            r["before"] = base["times"].get(label("main", r["case"], r["shape"], r["dtype"]))
+    shapes = speed.measure_shapes(names, target=target, repeat=repeat)
+    small = speed.measure_small(names, target=target, repeat=repeat)
+    if base:
+        for r in shapes:
+            r["before"] = base["times"].get(label("shape", r["case"], r["shape"], r["dtype"]))
+        for r in small:
+            r["before"] = base["times"].get(label("small", r["case"], r["shape"], r["dtype"]))
+    return {"size": speed.SIZE, "dtypes": list(speed.DTYPES), "timer_target_seconds": target,
+            "floor": "np.add(a, b, out=buf): both inputs read once",
+            "passes": "one pass of each transcendental function the formula needs, "
+                      "np.<fn>(a, out=buf), same size and dtype",
+            "keras_input": "NumPy arrays; keras (JAX backend) converts them to float32 and "
+                           "the timed call includes keras.ops.convert_to_numpy of the result",
+            "baseline": None if not base else {"commit": base["commit"],
+                                               "machine": base["machine"]},
+            "rows": rows, "shapes": shapes, "small": small}
 
 
 # ------------------------------------------------------------------ main
@@ -263,50 +230,33 @@ def main(argv=None):
         sys.exit(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(accuracy.CASES)}")
 
     result = {"mode": "quick" if args.quick else "full", "machine": machine.info(ROOT),
-              "targets": TARGETS, "speed": None, "accuracy": None, "build": None,
-              "target_summary": {}}
+              "targets": TARGETS, "speed": None, "accuracy": None, "build": None}
     m = result["machine"]
     log(f"{m['cpu_model']}, {m['cpus_available']} of {m['cpu_count']} CPUs, {m['ram_gib']} GiB, "
         f"load {', '.join(f'{x:.2f}' for x in m['load_average'] or [])}; Python {m['python']}, "
         f"numpy {m['versions']['numpy']}, keras {m['versions']['keras']}, "
-        f"jax {m['versions']['jax']}; OPENBLAS_CORETYPE={m['OPENBLAS_CORETYPE']}\n")
-
-    sections = (
-        ("accuracy", args.skip_accuracy, run_accuracy,
-         lambda section: accuracy_targets(section["cases"]), print_accuracy),
-        ("speed", args.skip_speed, run_speed,
-         lambda section: speed_targets(section["rows"]), print_speed),
-    )
-    for key, skip, measure, targets, show in sections:
-        if skip:
-            continue
-        t0 = time.perf_counter()
-        result[key] = measure(args, names, log)
-        result[key]["seconds"] = round(time.perf_counter() - t0, 1)
-        result["target_summary"][key] = targets(result[key])
-        show(result[key], result["target_summary"][key])
-        print()
-    if not (args.skip_build or args.quick):
-        log("Course build timings (temporary copy of the committed tree)")
-        steps = course_build.measure(ROOT, timeout=args.build_timeout, log=log,
-                                     keep=args.keep_build_copy)
+        f"jax {m['versions']['jax']}\n")
+    if not args.skip_accuracy:
+        result["accuracy"] = run_accuracy(args, names, log)
+    if not args.skip_speed:
+        result["speed"] = run_speed(args, names, log)
+    result["machine"]["load_average_end"] = list(os.getloadavg())
+    result["target_summary"] = summarise(result)
+    print_summary(result["target_summary"])
+    if args.build:
+        log("\nCourse build timings (temporary copy of the committed tree)")
         result["build"] = {"where": "temporary copy of `git archive HEAD`, the checkout's .venv",
-                           "steps": steps}
-        result["target_summary"]["build"] = build_targets(steps)
-        print()
-        print_build(steps, result["target_summary"]["build"])
-        print()
-
+                           "steps": course_build.measure(ROOT, timeout=args.build_timeout,
+                                                         log=log)}
     result["total_seconds"] = round(time.perf_counter() - start, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = args.output or RESULTS / ("quick.json" if args.quick else "latest.json")
     stamp = m["date"].replace(":", "").replace("-", "").replace("+0000", "Z")
     text = json.dumps(result, indent=1, default=_json_default, allow_nan=False) + "\n"
     out.write_text(text, encoding="utf-8")
-    copy = RESULTS / f"{stamp}{'-quick' if args.quick else ''}.json"
-    copy.write_text(text, encoding="utf-8")
-    log(f"Wrote {_rel(out)} and {_rel(copy)} in {result['total_seconds']:.0f} s")
-    if out == RESULTS / "latest.json" and all(result[k] for k in ("speed", "accuracy", "build")):
+    log(f"\nWrote {out} in {result['total_seconds']:.0f} s")
+    if out == RESULTS / "latest.json" and result["speed"] and result["accuracy"]:
+        (RESULTS / f"{stamp}.json").write_text(text, encoding="utf-8")
         from benchmarks import readme  # noqa: PLC0415
 
         if readme.update():
@@ -322,13 +272,6 @@ def _json_default(o):
     if isinstance(o, np.ndarray):
         return o.tolist()
     return str(o)
-
-
-def _rel(p):
-    try:
-        return str(Path(p).resolve().relative_to(ROOT))
-    except ValueError:
-        return str(p)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ every loss:
 
 from __future__ import annotations
 
+import functools
 import inspect
 import sys
 import warnings
@@ -30,7 +31,7 @@ import warnings
 import numpy as np
 
 from lossfuncs import _validation
-from lossfuncs.registry import LossSpec
+from lossfuncs.registry import FROM_LOGITS, LossSpec
 
 #: Elements per block for NumPy inputs: a few temporaries of this size stay in cache.
 BLOCK = 1 << 16
@@ -57,6 +58,7 @@ class Loss:
             + [inspect.Parameter(p.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                  default=p.default) for p in spec.all_params()])
         self.grad = Gradient(self)
+        self._defaults = {p.name: p.default for p in spec.all_params()}
         self._jax_functions = {}
 
     def __call__(self, *args, **kwargs):
@@ -73,16 +75,20 @@ class Loss:
 
     def _bind(self, args, kwargs):
         """Arrays and checked scalar parameters (``from_logits`` apart) from a call."""
-        try:
-            bound = self.__signature__.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise TypeError(f"{self.__name__}(): {exc}") from None
-        bound.apply_defaults()
-        values = bound.arguments
+        if len(args) == len(self.spec.args) and kwargs.keys() <= self._defaults.keys():
+            values = {**self._defaults, **kwargs}  # the usual call: arrays, then keywords
+            values.update(zip(self.spec.args, args))
+        else:
+            try:
+                bound = self.__signature__.bind(*args, **kwargs)
+            except TypeError as exc:
+                raise TypeError(f"{self.__name__}(): {exc}") from None
+            bound.apply_defaults()
+            values = bound.arguments
         arrays = [values[a] for a in self.spec.args]
-        params = [_validation.check_param(p, values[p.name]) for p in self.spec.params]
+        params = [_validation.check_param(p, values[p.name]) for p in self.spec.kernel_params]
         from_logits = bool(self.spec.logits) and _validation.check_param(
-            self.spec.all_params()[0], values["from_logits"])
+            FROM_LOGITS, values["from_logits"])
         return arrays, params, from_logits
 
     def _domains(self, from_logits):
@@ -171,6 +177,8 @@ def _is_jax(x) -> bool:
 
 def _as_array(x, name):
     """A NumPy or JAX array for ``x``, in native byte order; masked arrays refused."""
+    if type(x) is np.ndarray and x.dtype.isnative:
+        return x
     if _is_jax(x):
         return x
     if isinstance(x, np.ma.MaskedArray):
@@ -206,20 +214,21 @@ def _kind(a, name):
     )
 
 
-def _compute_dtype(xp, a):
-    """float32 and wider floats stay; smaller floats compute in float32; integers in the
-    default float (float64 for NumPy)."""
-    dt = np.dtype(a.dtype)
-    if _kind(a, "") == "f":
-        return dt if dt.kind == "f" and dt.itemsize >= 4 else np.dtype(np.float32)
-    return np.dtype(np.float64) if xp is np else np.dtype(xp.result_type(float))
+@functools.lru_cache(maxsize=None)
+def _dtype_policy(dt, numpy):
+    """(computing dtype, precision of the input) for an input dtype: float32 and wider
+    floats stay; smaller floats compute in float32; integers in the default float."""
+    if dt.kind == "f" or dt.name.startswith(_ML_FLOATS):
+        if dt.kind == "f":
+            eps = float(np.finfo(dt).eps)
+        else:
+            eps = 2.0**-7 if dt.name == "bfloat16" else 0.25
+        return (dt if dt.kind == "f" and dt.itemsize >= 4 else np.dtype(np.float32)), eps
+    if numpy:
+        return np.dtype(np.float64), 0.0
+    import jax.numpy as jnp  # noqa: PLC0415
 
-
-def _eps(a):
-    dt = np.dtype(a.dtype)
-    if dt.kind == "f":
-        return float(np.finfo(dt).eps)
-    return 2.0**-7 if dt.name == "bfloat16" else (0.25 if dt.name.startswith("float8") else 0.0)
+    return np.dtype(jnp.result_type(float)), 0.0
 
 
 def coerce(spec, arrays):
@@ -237,8 +246,7 @@ def coerce(spec, arrays):
         _kind(a, name)
     y_pred = arrays[-1]
     _validation.check_rank(y_pred, spec.args[-1])
-    eps = _eps(y_pred)
-    dtype = _compute_dtype(xp, y_pred)
+    dtype, eps = _dtype_policy(np.dtype(y_pred.dtype), xp is np)
     if spec.y_true is None:
         return xp, [xp.astype(y_pred, dtype, copy=False)], eps
     y_true = _shaped_y_true(spec, arrays[0], y_pred)
@@ -264,6 +272,8 @@ def _shaped_y_true(spec, y_true, y_pred):
 
 def _cast_target(xp, y_true, dtype):
     """``y_true`` in the computing dtype; an error if a finite value would overflow it."""
+    if y_true.dtype == dtype:
+        return y_true
     if (np.dtype(y_true.dtype).kind == "f" and np.dtype(y_true.dtype).itemsize > dtype.itemsize
             and not _validation.is_traced(y_true) and y_true.size):
         t = np.asarray(y_true)
@@ -302,13 +312,11 @@ def _flat(spec, arrays):
     return flat, arrays[-1].shape[:-1]
 
 
-def _wider(dtype):
-    """The next wider float, or None (float64 on platforms without extended precision)."""
-    if dtype == np.float32:
-        return np.dtype(np.float64)
-    if dtype == np.float64 and np.finfo(np.longdouble).max > np.finfo(np.float64).max:
-        return np.dtype(np.longdouble)
-    return None
+#: The next wider float for each computing dtype (float64: longdouble where it has a
+#: wider range, as on x86; None on platforms without extended precision).
+_WIDER = {np.dtype(np.float32): np.dtype(np.float64)}
+if np.finfo(np.longdouble).max > np.finfo(np.float64).max:
+    _WIDER[np.dtype(np.float64)] = np.dtype(np.longdouble)
 
 
 def _rows_in(flat, rows, dtype):
@@ -318,18 +326,21 @@ def _rows_in(flat, rows, dtype):
 def _blocked_loss(spec, kernel, flat, params):
     rows, n = flat[-1].shape
     dtype = flat[-1].dtype
-    out = np.zeros(rows, dtype)
-    if spec.elementwise and n > BLOCK:  # long rows: partial sums over column blocks
+    if spec.elementwise and n > BLOCK:
+        out = np.zeros(rows, dtype)  # long rows: partial sums over column blocks
         for r in range(rows):
             for c in range(0, n, BLOCK):
                 part = [a[r:r + 1, c:c + BLOCK] for a in flat]
                 out[r] += np.sum(kernel(np, *part, *params))
         return out / dtype.type(n)
+    out = np.empty(rows, dtype)
+    if rows * n <= BLOCK:  # small: one evaluation
+        values = kernel(np, *flat, *params)
+        return values.sum(axis=-1) / dtype.type(n) if spec.elementwise else values
     step = max(1, BLOCK // n)
     for r in range(0, rows, step):
-        part = [a[r:r + step] for a in flat]
-        values = kernel(np, *part, *params)
-        out[r:r + step] = np.mean(values, axis=-1) if spec.elementwise else values
+        values = kernel(np, *[a[r:r + step] for a in flat], *params)
+        out[r:r + step] = values.sum(axis=-1) / dtype.type(n) if spec.elementwise else values
     return out
 
 
@@ -340,7 +351,7 @@ def numpy_loss(spec, kernel, arrays, params):
     with np.errstate(all="ignore"):
         out = _blocked_loss(spec, kernel, flat, params)
         bad = ~np.isfinite(out)
-        wider = _wider(out.dtype)
+        wider = _WIDER.get(out.dtype)
         if bad.any() and wider is not None:
             out[bad] = _blocked_loss(spec, kernel, _rows_in(flat, bad, wider), params)
         elif bad.any():
@@ -362,7 +373,7 @@ def numpy_grad(spec, grad, arrays, params):
     with np.errstate(all="ignore"):
         out = _blocked_grad(spec, grad, flat, params)
         bad = ~np.isfinite(out).all(axis=-1)
-        wider = _wider(out.dtype)
+        wider = _WIDER.get(out.dtype)
         if bad.any() and wider is not None:
             out[bad] = _blocked_grad(spec, grad, _rows_in(flat, bad, wider), params)
     return out.reshape(arrays[-1].shape)

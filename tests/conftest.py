@@ -68,7 +68,7 @@ class Case:
 
     def params(self):
         """Parameter values in kernel order (from_logits apart)."""
-        return [self.kwargs.get(p.name, p.default) for p in self.spec.params]
+        return [self.kwargs.get(p.name, p.default) for p in self.spec.kernel_params]
 
     def sample(self, rng, shape):
         """Valid float64 inputs (a tuple of 1 or 2 arrays) of ``shape``."""
@@ -77,11 +77,11 @@ class Case:
 
 def variants(spec):
     yield Case(spec)
-    for p in spec.params:
+    for p in spec.kernel_params:
         yield Case(spec, {p.name: other_value(p)})
     if spec.logits:
         yield Case(spec, {"from_logits": True})
-        for p in spec.params:
+        for p in spec.kernel_params:
             yield Case(spec, {"from_logits": True, p.name: other_value(p)})
     if isinstance(spec.y_true, v.MarginLabels):
         yield Case(spec, labels01=True)
@@ -104,7 +104,7 @@ def _away(x, points, gap=2e-3):
 
 def _kinks(case):
     """Residual sizes where a regression loss is not smooth (0 and its thresholds)."""
-    return [0.0] + [float(val) for val in case.params()]
+    return [0.0] + [float(val) for val in case.params() if not isinstance(val, bool)]
 
 
 def sample(case, rng, shape):
@@ -135,10 +135,11 @@ def sample(case, rng, shape):
         return t, p
     if isinstance(y_pred, v.AboveMinusOne):
         return rng.uniform(0.0, 5.0, shape), rng.uniform(0.0, 5.0, shape)
-    if isinstance(y_true, v.NonNegative) and y_pred is v.REAL:  # counts and log-rates
-        return rng.poisson(2.0, shape).astype(float), rng.normal(0.5, 1.0, shape)
-    if isinstance(y_pred, v.NonNegative):
-        return rng.poisson(2.0, shape).astype(float), rng.uniform(0.2, 5.0, shape)
+    if isinstance(y_true, v.NonNegative):  # counts, and rates or log-rates
+        counts = rng.poisson(2.0, shape).astype(float)
+        if isinstance(y_pred, v.NonNegative):
+            return counts, rng.uniform(0.2, 5.0, shape)
+        return counts, rng.normal(0.5, 1.0, shape)
     t = rng.normal(0.0, 2.0, shape)  # real targets and predictions: regression
     r = rng.normal(0.0, 1.5, shape)
     r = np.sign(r) * _away(np.abs(r), _kinks(case))

@@ -84,16 +84,6 @@ SPECIAL = [
     ("huber", [[0.0, 0.0, 0.0]], [[1.0, -1.0, 5.0]], [[1 / 3, -1 / 3, 1 / 3]]),
     ("binary_crossentropy", [[1.0, 0.0, 1.0]], [[0.0, 1.0, 0.5]], [[0.0, 0.0, -2 / 3]]),
     ("kl_divergence", [[0.5, 0.5, 0.0]], [[0.0, 0.5, 0.5]], [[0.0, -1.0, -2e-7]]),
-    ("quantile_loss", [[1.0, 2.0, 0.0]], [[1.0, 3.0, -1.0]], [[0.0, 1 / 6, -1 / 6]]),
-    # focal at logits 0: (1/2)^2 (1/2 - y) + 2 (1/2)^2 (1 - 2y) (1/2) log 2, per element / 2
-    ("binary_focal_crossentropy[from_logits]", [[1.0, 0.0]], [[0.0, 0.0]],
-     [[-(1 + 2 * np.log(2)) / 16, (1 + 2 * np.log(2)) / 16]]),
-    # focal at perfect probabilities: slope of the factor 0, BCE clipped flat
-    ("binary_focal_crossentropy", [[1.0, 0.0]], [[1.0, 0.0]], [[0.0, 0.0]]),
-    # alpha (1/2)^2 (2 (1/2) log(1/2) / (1/2) - 1) for the label, then h - q sum(h)
-    ("categorical_focal_crossentropy[from_logits]", [[1.0, 0.0]], [[0.0, 0.0]],
-     [[-(1 + 2 * np.log(2)) / 32, (1 + 2 * np.log(2)) / 32]]),
-    ("poisson_log_rate", [[0.0, 2.0]], [[0.0, 0.0]], [[0.5, -0.5]]),
 ]
 
 

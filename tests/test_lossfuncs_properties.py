@@ -168,27 +168,3 @@ def test_list_input_gives_numpy_and_scalars_for_1d():
     out = lf.mse([1.0, 2.0], [1.0, 4.0])
     assert isinstance(out, np.float64) and out == 2.0
     assert isinstance(lf.mse([[1.0]], [[2.0]]), np.ndarray)
-
-
-@given(y=hnp.arrays(np.float64, st.integers(3, 30), elements=st.floats(-100, 100)),
-       tau=st.floats(0.02, 0.98))
-def test_quantile_loss_is_minimised_by_the_empirical_quantile(y, tau):
-    """Over constant predictions c, the mean pinball loss is piecewise linear with its
-    minimum at a data point: the tau-quantile of the sample (inverted CDF) attains it."""
-    def mean_loss(c):
-        return float(lf.quantile_loss(y[None, :], np.full((1, y.size), c), quantile=tau)[0])
-
-    best = min(mean_loss(c) for c in y)
-    at_quantile = mean_loss(np.quantile(y, tau, method="inverted_cdf"))
-    assert at_quantile <= best + 1e-12 * (1 + np.abs(y).max())
-
-
-@given(data=pairs(st.floats(-2, 5)))
-def test_poisson_log_rate_is_poisson_of_the_rate_and_minimised_at_the_count(data):
-    t, z = data
-    y = np.round(np.abs(t))
-    np.testing.assert_allclose(lf.poisson_log_rate(y, z), lf.poisson(y, np.exp(z)),
-                               rtol=1e-6, atol=1e-6 * (1 + np.max(y, initial=0)))
-    # exp(z) = y minimises exp(z) - y z (for y > 0)
-    g = lf.poisson_log_rate.grad(y, np.log(np.where(y > 0, y, 1.0)))
-    np.testing.assert_allclose(np.where(y > 0, g, 0.0), 0.0, atol=1e-12)

@@ -7,8 +7,7 @@ wrapper averages them); the others return one value per row (the class axis is s
 """
 
 from lossfuncs.kernels.stable import (
-    EPSILON, exact_sum, kl_excess, log_softmax, neg_log_share, power_slope, rest_share,
-    sigmoid)
+    EPSILON, exact_sum, kl_excess, log_softmax, neg_log_share, other_mass, sigmoid)
 
 
 def binary_crossentropy(xp, y_true, y_pred, label_smoothing):
@@ -82,6 +81,102 @@ def categorical_crossentropy_from_logits_grad(xp, y_true, y_pred, label_smoothin
     return xp.exp(log_softmax(xp, y_pred)) * xp.sum(y, axis=-1, keepdims=True) - y
 
 
+def _power(xp, base, exponent):
+    """base ** exponent, and 0 where base is 0 (the focal gradients' limit there)."""
+    return xp.where(base > 0, xp.where(base > 0, base, 1) ** exponent, 0)
+
+
+def binary_focal_crossentropy(xp, y_true, y_pred, apply_class_balancing, alpha, gamma,
+                              label_smoothing):
+    """w (1 - p_t)^gamma BCE(y, p), p_t = y p + (1 - y)(1 - p): cross-entropy scaled down
+    where the prediction is already good. w = y alpha + (1 - y)(1 - alpha) with class
+    balancing, else 1. Reference: T.-Y. Lin et al., Focal Loss for Dense Object
+    Detection, ICCV 2017."""
+    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    w = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
+    miss = y * (1 - y_pred) + (1 - y) * y_pred  # 1 - p_t
+    return w * miss**gamma * binary_crossentropy(xp, y, y_pred, 0.0)
+
+
+def binary_focal_crossentropy_grad(xp, y_true, y_pred, apply_class_balancing, alpha, gamma,
+                                   label_smoothing):
+    """w [gamma (1 - p_t)^(gamma - 1) (1 - 2 y) BCE + (1 - p_t)^gamma dBCE/dp]."""
+    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    w = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
+    miss = y * (1 - y_pred) + (1 - y) * y_pred
+    bce = binary_crossentropy(xp, y, y_pred, 0.0)
+    return w * (gamma * _power(xp, miss, gamma - 1) * (1 - 2 * y) * bce
+                + miss**gamma * binary_crossentropy_grad(xp, y, y_pred, 0.0))
+
+
+def binary_focal_crossentropy_from_logits(xp, y_true, y_pred, apply_class_balancing, alpha,
+                                          gamma, label_smoothing):
+    """The focal loss of p = sigmoid(z), exactly: 1 - p_t = y sigmoid(-z) +
+    (1 - y) sigmoid(z) and BCE from logits (no clipping)."""
+    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    w = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
+    miss = y * sigmoid(xp, -y_pred) + (1 - y) * sigmoid(xp, y_pred)
+    return w * miss**gamma * binary_crossentropy_from_logits(xp, y, y_pred, 0.0)
+
+
+def binary_focal_crossentropy_from_logits_grad(xp, y_true, y_pred, apply_class_balancing,
+                                               alpha, gamma, label_smoothing):
+    """w [gamma (1 - p_t)^(gamma - 1) (1 - 2 y) p (1 - p) BCE + (1 - p_t)^gamma (p - y)]."""
+    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
+    w = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
+    p = sigmoid(xp, y_pred)
+    miss = y * sigmoid(xp, -y_pred) + (1 - y) * p
+    bce = binary_crossentropy_from_logits(xp, y, y_pred, 0.0)
+    return w * (gamma * _power(xp, miss, gamma - 1) * (1 - 2 * y) * p * (1 - p) * bce
+                + miss**gamma * (p - y))
+
+
+def categorical_focal_crossentropy(xp, y_true, y_pred, alpha, gamma, label_smoothing):
+    """alpha sum_c (1 - q_c)^gamma (-y_c log q_c), q = p / sum(p) clipped as in Keras.
+
+    1 - q_c is the other classes' share (stable.other_mass): exact for a confident q.
+    Reference: T.-Y. Lin et al., ICCV 2017.
+    """
+    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    rest, total = other_mass(xp, y_pred)
+    eps = xp.asarray(EPSILON, dtype=y_pred.dtype)
+    miss = xp.clip(rest / total, 1 - (1 - eps), 1 - eps)  # 1 - q, clipped as q is
+    return alpha * xp.sum(miss**gamma * y * neg_log_share(xp, y_pred), axis=-1)
+
+
+def categorical_focal_crossentropy_grad(xp, y_true, y_pred, alpha, gamma, label_smoothing):
+    """Through q = p / sum(p): (g - sum(g q)) / sum(p), g the derivative in q (0 where
+    q is clipped)."""
+    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    rest, total = other_mass(xp, y_pred)
+    q, miss = y_pred / total, rest / total
+    inside = (q > EPSILON) & (q < 1 - EPSILON)
+    qc = xp.clip(q, EPSILON, 1)
+    g = -gamma * _power(xp, miss, gamma - 1) * -xp.log(qc) - miss**gamma / qc
+    g = xp.where(inside, alpha * y * g, 0)
+    return (g - xp.sum(g * q, axis=-1, keepdims=True)) / total
+
+
+def categorical_focal_crossentropy_from_logits(xp, y_true, y_pred, alpha, gamma,
+                                               label_smoothing):
+    """alpha sum_c (1 - q_c)^gamma (-y_c log q_c) for q = softmax(z), exactly (no
+    clipping): 1 - q_c = -expm1(log q_c)."""
+    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    log_q = log_softmax(xp, y_pred)
+    return -alpha * xp.sum(y * (-xp.expm1(log_q)) ** gamma * log_q, axis=-1)
+
+
+def categorical_focal_crossentropy_from_logits_grad(xp, y_true, y_pred, alpha, gamma,
+                                                    label_smoothing):
+    """u - q sum(u) with u_c = alpha y_c [gamma (1 - q_c)^(gamma - 1) q_c log q_c
+    - (1 - q_c)^gamma]."""
+    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
+    log_q = log_softmax(xp, y_pred)
+    q, miss = xp.exp(log_q), -xp.expm1(log_q)
+    u = alpha * y * (gamma * _power(xp, miss, gamma - 1) * q * log_q - miss**gamma)
+    return u - q * xp.sum(u, axis=-1, keepdims=True)
+
+
 def _one_hot(xp, labels, n_classes, dtype):
     return xp.astype(labels[..., None] == xp.arange(n_classes), dtype)
 
@@ -145,117 +240,3 @@ def entropy(xp, p, base):
 def entropy_grad(xp, p, base):
     """-(log_b p_c + 1 / ln b); infinite at p_c = 0."""
     return -(xp.log(p) + 1) / xp.log(xp.asarray(base, dtype=p.dtype))
-
-
-def binary_focal_crossentropy(xp, y_true, y_pred, apply_class_balancing, alpha, gamma,
-                              label_smoothing):
-    """(1 - p_t)^gamma times the binary cross-entropy, p_t the probability of the label.
-
-    1 - p_t = y (1 - p) + (1 - y) p is formed without a subtraction from 1, so it keeps
-    its digits near 0; the cross-entropy clips p as binary_crossentropy does, the focal
-    factor uses p as given (both as Keras). With class balancing each element is weighted
-    by alpha for y = 1 and 1 - alpha for y = 0. Reference: T.-Y. Lin, P. Goyal, R. Girshick,
-    K. He and P. Dollar, Focal loss for dense object detection, ICCV (2017).
-    """
-    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
-    miss = y * (1 - y_pred) + (1 - y) * y_pred  # 1 - p_t
-    weight = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
-    return weight * miss**gamma * binary_crossentropy(xp, y, y_pred, 0.0)
-
-
-def binary_focal_crossentropy_grad(xp, y_true, y_pred, apply_class_balancing, alpha, gamma,
-                                   label_smoothing):
-    """Product rule: w (d(miss^gamma)/dp BCE + miss^gamma dBCE/dp), d miss/dp = 1 - 2 y.
-
-    At a perfect prediction (miss = 0) the slope of miss^gamma is stable.power_slope's.
-    """
-    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
-    miss = y * (1 - y_pred) + (1 - y) * y_pred
-    weight = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
-    bce = binary_crossentropy(xp, y, y_pred, 0.0)
-    bce_grad = binary_crossentropy_grad(xp, y, y_pred, 0.0)
-    slope = power_slope(xp, miss, gamma) * (1 - 2 * y)
-    return weight * (slope * bce + miss**gamma * bce_grad)
-
-
-def binary_focal_crossentropy_from_logits(xp, y_true, y_pred, apply_class_balancing, alpha,
-                                          gamma, label_smoothing):
-    """The focal loss for logits z, exactly: 1 - p_t = y sigmoid(-z) + (1 - y) sigmoid(z)
-    and the cross-entropy from logits, neither clipped.
-
-    (Keras applies a sigmoid, then clips to [1e-7, 1 - 1e-7]: its loss levels off
-    beyond |z| = 16.) Reference: Lin et al., ICCV (2017).
-    """
-    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
-    miss = y * sigmoid(xp, -y_pred) + (1 - y) * sigmoid(xp, y_pred)
-    weight = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
-    return weight * miss**gamma * binary_crossentropy_from_logits(xp, y, y_pred, 0.0)
-
-
-def binary_focal_crossentropy_from_logits_grad(xp, y_true, y_pred, apply_class_balancing,
-                                               alpha, gamma, label_smoothing):
-    """w miss^gamma (gamma (1 - 2 y) c BCE + sigmoid(z) - y), c = s(z) s(-z) / miss.
-
-    d miss/dz = (1 - 2 y) s(z) s(-z); the ratio c stays bounded (it is s(z) for y = 1),
-    so no miss^(gamma - 1) is formed.
-    """
-    y = y_true * (1 - label_smoothing) + 0.5 * label_smoothing
-    s, s_neg = sigmoid(xp, y_pred), sigmoid(xp, -y_pred)
-    miss = y * s_neg + (1 - y) * s
-    weight = xp.where(apply_class_balancing, y * alpha + (1 - y) * (1 - alpha), 1)
-    c = xp.where(miss > 0, s * s_neg / xp.where(miss > 0, miss, 1), 0)
-    bce = binary_crossentropy_from_logits(xp, y, y_pred, 0.0)
-    return weight * miss**gamma * (gamma * (1 - 2 * y) * c * bce + s - y)
-
-
-def categorical_focal_crossentropy(xp, y_true, y_pred, alpha, gamma, label_smoothing):
-    """-sum_c alpha (1 - q_c)^gamma y_c log q_c, q = p / sum(p) clipped to
-    [1e-7, 1 - 1e-7] as Keras.
-
-    -log q (stable.neg_log_share) and 1 - q (stable.rest_share) are both formed from the
-    other classes' mass: the top class keeps every digit. alpha scales every class.
-    Reference: Lin et al., ICCV (2017).
-    """
-    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
-    focal = alpha * rest_share(xp, y_pred) ** gamma
-    return xp.sum(focal * y * neg_log_share(xp, y_pred), axis=-1)
-
-
-def categorical_focal_crossentropy_grad(xp, y_true, y_pred, alpha, gamma, label_smoothing):
-    """Through q = p / sum(p): (g - sum(g q)) / sum(p), with the derivative in q
-    g = -alpha y (gamma (1 - q)^(gamma - 1) (-log q) + (1 - q)^gamma / q), 0 where q is
-    clipped."""
-    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
-    total = xp.sum(y_pred, axis=-1, keepdims=True)
-    q = y_pred / total
-    miss = rest_share(xp, y_pred)  # 1 - q, at least 1e-7
-    g = -alpha * y * (gamma * miss ** (gamma - 1) * neg_log_share(xp, y_pred)
-                      + miss**gamma / xp.clip(q, EPSILON, 1))
-    g = xp.where((q > EPSILON) & (q < 1 - EPSILON), g, 0)
-    return (g - xp.sum(g * q, axis=-1, keepdims=True)) / total
-
-
-def categorical_focal_crossentropy_from_logits(xp, y_true, y_pred, alpha, gamma,
-                                               label_smoothing):
-    """-sum_c alpha (1 - q_c)^gamma y_c log q_c for q = softmax(z), exactly: log q from
-    stable.log_softmax, 1 - q = -expm1(log q) (no cancellation when q is near 1).
-
-    (Keras takes the softmax, then clips to [1e-7, 1 - 1e-7].) Reference: Lin et al.,
-    ICCV (2017).
-    """
-    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
-    log_q = log_softmax(xp, y_pred)
-    miss = -xp.expm1(log_q)  # 1 - q
-    return -xp.sum(alpha * miss**gamma * y * log_q, axis=-1)
-
-
-def categorical_focal_crossentropy_from_logits_grad(xp, y_true, y_pred, alpha, gamma,
-                                                    label_smoothing):
-    """h - q sum(h), with h_c = alpha y_c (1 - q_c)^gamma (gamma q_c log q_c / (1 - q_c) - 1)
-    the derivative in log q_c; log q / (1 - q) tends to -1 as q tends to 1."""
-    y = y_true * (1 - label_smoothing) + label_smoothing / y_pred.shape[-1]
-    log_q = log_softmax(xp, y_pred)
-    q, miss = xp.exp(log_q), -xp.expm1(log_q)
-    ratio = xp.where(miss > 0, log_q / xp.where(miss > 0, miss, 1), -1)
-    h = alpha * y * miss**gamma * (gamma * q * ratio - 1)
-    return h - q * xp.sum(h, axis=-1, keepdims=True)

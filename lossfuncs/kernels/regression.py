@@ -80,14 +80,13 @@ def log_cosh_grad(xp, y_true, y_pred):
 
 
 def poisson(xp, y_true, y_pred):
-    """y_pred - y_true log(y_pred + 1e-7), Keras's Poisson loss: the negative log-likelihood
-    of the count y_true under a Poisson law of mean y_pred, less log(y_true!).
+    """y_pred - y_true log(y_pred + 1e-7): Keras's Poisson loss for a rate y_pred >= 0
+    (the negative log-likelihood of the count y_true, up to a term in y_true alone).
 
-    Near y_pred = 1 the logarithm is log1p((y_pred - 1) + 1e-7), with y_pred - 1 exact:
-    log(1 + 1e-7) rounded first would keep only 9 digits. Reference: keras.losses.poisson;
-    P. McCullagh and J. A. Nelder, Generalized Linear Models (1989), ch. 6.
+    Near y_pred = 1 the logarithm is log1p((y_pred - 1) + 1e-7), which keeps its digits.
+    Reference: keras.losses.poisson.
     """
-    near_one = (y_pred > 0.5) & (y_pred < 2)
+    near_one = xp.abs(y_pred - 1) < 0.5
     log_rate = xp.where(near_one, xp.log1p((y_pred - 1) + EPSILON), xp.log(y_pred + EPSILON))
     return y_pred - y_true * log_rate
 
@@ -98,30 +97,30 @@ def poisson_grad(xp, y_true, y_pred):
 
 
 def poisson_log_rate(xp, y_true, y_pred):
-    """exp(z) - y_true z for the log-rate z = y_pred: the Poisson loss of the rate exp(z),
-    computed from a network's raw output (no clipping, no log of a rate).
+    """exp(z) - y_true z for the log-rate z: the Poisson loss of the rate exp(z), written
+    so that raw outputs z need no exp before the loss (and no epsilon).
 
-    Reference: McCullagh and Nelder (1989), ch. 6 (the canonical log link).
+    Reference: P. McCullagh and J. A. Nelder, Generalized Linear Models (1989), ch. 6.
     """
     return xp.exp(y_pred) - y_true * y_pred
 
 
 def poisson_log_rate_grad(xp, y_true, y_pred):
-    """exp(z) - y_true: predicted minus observed count."""
+    """exp(z) - y_true."""
     return xp.exp(y_pred) - y_true
 
 
 def pinball(xp, y_true, y_pred, quantile):
-    """tau r where the residual r = y_true - y_pred is >= 0 (under-prediction), (tau - 1) r
-    where it is negative: the pinball loss, minimised by the tau-quantile of y_true.
+    """max(q r, (q - 1) r) for r = y_true - y_pred and the quantile q in (0, 1): the
+    quantile (pinball) loss, minimised by the q-quantile of y_true.
 
     Reference: R. Koenker and G. Bassett, Econometrica 46 (1978).
     """
     r = y_true - y_pred
-    return xp.where(r >= 0, quantile * r, (quantile - 1) * r)
+    return xp.maximum(quantile * r, (quantile - 1) * r)
 
 
 def pinball_grad(xp, y_true, y_pred, quantile):
-    """1 - tau where y_pred > y_true, -tau where y_pred < y_true; at a tie the subgradient 0."""
-    s = xp.sign(y_pred - y_true)
-    return xp.where(s > 0, (1 - quantile) * s, quantile * s)
+    """-q where y_true > y_pred, 1 - q where y_true < y_pred; at r = 0 the subgradient 0."""
+    r = y_true - y_pred
+    return xp.where(r > 0, -quantile, xp.where(r < 0, 1 - quantile, 0))

@@ -41,17 +41,23 @@ def log_softmax(xp, z):
     return s - xp.log1p(rest + ties)
 
 
+def other_mass(xp, p):
+    """(sum(p) - p_c, sum(p)) along the last axis: the mass of the other classes, summed
+    directly for the largest entry, where sum(p) - p_c would cancel."""
+    top = xp.argmax(p, axis=-1, keepdims=True) == xp.arange(p.shape[-1])
+    rest_of_top = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True)
+    total = rest_of_top + xp.max(p, axis=-1, keepdims=True)
+    return xp.where(top, rest_of_top, total - p), total
+
+
 def neg_log_share(xp, p):
     """-log(p / sum(p)) along the last axis, clipped as Keras clips p / sum(p) to
     [1e-7, 1 - 1e-7].
 
-    Written as log1p(rest / p), rest = the mass of the other classes: for the largest
-    entry rest is summed from the others directly, so 1 - 1e-9 keeps all its digits.
+    Written as log1p(rest / p), rest = the mass of the other classes (other_mass): the
+    largest entry keeps all its digits, 1 - 1e-9 as well as 0.5.
     """
-    top = xp.argmax(p, axis=-1, keepdims=True) == xp.arange(p.shape[-1])
-    rest_of_top = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True)
-    total = rest_of_top + xp.max(p, axis=-1, keepdims=True)
-    rest = xp.where(top, rest_of_top, total - p)
+    rest, _ = other_mass(xp, p)
     eps = xp.asarray(EPSILON, dtype=p.dtype)  # the bounds rounded to p's precision
     return xp.clip(xp.log1p(rest / p), -xp.log(1 - eps), -xp.log(eps))
 
@@ -102,29 +108,3 @@ def exact_sum(xp, x):
         errors = errors + xp.sum((a - (s - bv)) + (b - bv), axis=-1)
         x = xp.concat([s, odd], axis=-1)
     return x[..., 0] + errors
-
-
-def rest_share(xp, p):
-    """1 - p / sum(p) along the last axis, clipped as Keras clips p / sum(p) to
-    [1e-7, 1 - 1e-7] (so the result lies in [1e-7, 1 - 1e-7] too).
-
-    Formed as rest / sum(p) from the mass of the other classes, as in neg_log_share: for
-    the largest entry, 1 - (1 - 1e-9) would keep one digit, rest / total keeps all.
-    """
-    top = xp.argmax(p, axis=-1, keepdims=True) == xp.arange(p.shape[-1])
-    rest_of_top = xp.sum(xp.where(top, 0, p), axis=-1, keepdims=True)
-    total = rest_of_top + xp.max(p, axis=-1, keepdims=True)
-    rest = xp.where(top, rest_of_top, total - p)
-    eps = xp.asarray(EPSILON, dtype=p.dtype)
-    return xp.clip(rest / total, 1 - (1 - eps), 1 - eps)
-
-
-def power_slope(xp, u, gamma):
-    """d(u^gamma)/du = gamma u^(gamma - 1) for u >= 0, gamma >= 0 (the focal factor).
-
-    At u = 0 the derivative is 0 for gamma > 1 and 1 for gamma = 1; for 0 < gamma < 1 it
-    is infinite and 0 is returned (a perfect prediction contributes no push), as it is
-    for gamma = 0, where u^0 = 1 is constant.
-    """
-    positive = (u > 0) & (gamma > 0)
-    return xp.where(positive, gamma * xp.where(positive, u, 1) ** (gamma - 1), gamma == 1)
