@@ -23,7 +23,12 @@ from lossfuncs.registry import LOSSES  # noqa: E402
 from lossfuncs import wrapper  # noqa: E402
 from lossfuncs.wrapper import Loss  # noqa: E402
 
-__version__ = "1.1.0"
+try:  # one version string, pyproject.toml's
+    from importlib.metadata import version as _version
+
+    __version__ = _version("lossfuncs")
+except Exception:  # noqa: BLE001 - not installed (a source checkout on sys.path)
+    __version__ = "unknown"
 
 #: The public names: the losses in registry order (their aliases ``mse``, ``mae`` and
 #: ``msle`` are importable too), the clipping bound and the wrapper class.

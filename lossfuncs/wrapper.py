@@ -470,8 +470,9 @@ def _docstring(spec: LossSpec) -> str:
                      if spec.keras_differences else " Same values, up to rounding.")]
     elif spec.keras_differences:
         lines += ["", spec.keras_differences]
-    if spec.kinks:
-        lines += ["", f"Gradient: {spec.kinks}"]
+    lines += ["", "Gradient: ``.grad`` is the gradient of the summed loss in y_pred, and "
+                  "``jax.grad`` uses it (y_true and the parameters are differentiated "
+                  "through the kernel)." + (f" {spec.kinks}" if spec.kinks else "")]
     lines += ["", "Values are checked only on concrete arrays: inside ``jax.jit`` (every "
                   "Keras training step) only shapes and dtypes are checked."]
     if spec.aliases:
