@@ -29,7 +29,8 @@ MIN_FONT_PT = 8.5
 #: Colour, line style and marker of each series, in cycle order. Every pair
 #: (line style, marker) is distinct: a curve is identified without colour.
 SERIES_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
-SERIES_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)), "-"]
+SERIES_LINESTYLES = ["-", "--", ":", "-.", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)),
+                     (0, (1, 3))]
 SERIES_MARKERS = ["none", "o", "s", "^", "v", "D", "x"]
 
 #: Marker, hatching and colour of each class in decision-region plots.
@@ -62,12 +63,10 @@ STYLE = {
     "lines.linewidth": 1.8,
     "lines.markersize": 5,
     "font.family": "DejaVu Sans",
-    "axes.prop_cycle": mpl.cycler(
-        color=SERIES_COLORS,
-        linestyle=SERIES_LINESTYLES,
-        marker=SERIES_MARKERS,
-        markevery=[0.1] * len(SERIES_COLORS),
-    ),
+    # Colour and line style in the cycle; the markers are added by line_style(), every
+    # tenth of a curve (a marker on every point of a dense curve is a smear, and
+    # matplotlib passes cycle keys such as markevery on to patches, which refuse them).
+    "axes.prop_cycle": mpl.cycler(color=SERIES_COLORS, linestyle=SERIES_LINESTYLES),
     "svg.hashsalt": "lossfuncs",  # reproducible SVG ids
     "image.cmap": "Greys",
     "hatch.color": "0.45",
@@ -150,32 +149,8 @@ def loss_and_gradient(curves, x, *, kind="residual", title=None, ylim=None):
     return fig
 
 
-def margin_atlas(ax=None, m=None):
-    """The margin losses against the 0-1 loss, on one axis.
-
-    Plots the 0-1 loss, hinge, logistic (base 2, i.e. divided by log 2), and
-    exponential losses as functions of the margin :math:`m = y f`.
-
-    Returns:
-        The matplotlib axes.
-    """
-    from lossfuncs import exponential_loss, hinge, logistic_loss
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize(aspect=0.6))
-    m = np.linspace(-2.0, 3.0, 501) if m is None else np.asarray(m, dtype=float)
-    ax.step(m, (m <= 0).astype(float), where="post", color="black", label="0-1 loss")
-    ax.plot(m, elementwise(hinge, m, kind="margin")[0], label="hinge")
-    ax.plot(m, elementwise(logistic_loss, m, kind="margin")[0] / np.log(2),
-            label=r"logistic / $\log 2$")
-    ax.plot(m, elementwise(exponential_loss, m, kind="margin")[0], label="exponential")
-    ax.set(xlabel=MARGIN_LABEL, ylabel="loss per sample", ylim=(-0.1, 4.0),
-           title="Margin losses as upper bounds of the 0-1 loss")
-    ax.legend()
-    return ax
-
-
-def decision_regions(ax, predict, X, y, *, threshold=0.0, resolution=200, title=None):
+def decision_regions(ax, predict, X, y, *, threshold=0.0, resolution=200, title=None,
+                     labels=None):
     """Shade the predicted class over the plane and scatter the labelled points.
 
     Args:
@@ -187,6 +162,8 @@ def decision_regions(ax, predict, X, y, *, threshold=0.0, resolution=200, title=
         X, y: the data, ``(n, 2)`` features and integer labels.
         resolution: grid points per axis.
         title: optional axes title.
+        labels: optional legend label per class (default "class k", or "y = -1" and
+            "y = +1" for margin labels).
     """
     pad = 0.5
     x0 = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
@@ -199,12 +176,12 @@ def decision_regions(ax, predict, X, y, *, threshold=0.0, resolution=200, title=
     else:
         z = scores.reshape(-1) > threshold
     z = z.reshape(g0.shape).astype(int)
-    labels = np.asarray(y).reshape(-1).astype(int)
-    names = {int(k): f"class {int(k)}" for k in np.unique(labels)}
-    if set(np.unique(labels)) <= {-1, 1}:  # margin labels: -1 is the class of score < 0
+    points = np.asarray(y).reshape(-1).astype(int)
+    names = {}
+    if set(np.unique(points)) <= {-1, 1}:  # margin labels: -1 is the class of score < 0
         names = {0: "y = -1", 1: "y = +1"}
-        labels = (labels > 0).astype(int)
-    classes = np.unique(np.concatenate([np.unique(z), np.unique(labels)]))
+        points = (points > 0).astype(int)
+    classes = np.unique(np.concatenate([np.unique(z), np.unique(points)]))
     # Regions: a light tint and a hatching per class; points: a marker per class.
     # Both survive black-and-white printing.
     for k in np.unique(z):
@@ -216,13 +193,9 @@ def decision_regions(ax, predict, X, y, *, threshold=0.0, resolution=200, title=
     if np.unique(z).size > 1:
         ax.contour(g0, g1, z, levels=np.unique(z)[:-1] + 0.5, colors="black",
                    linewidths=1.0)
-    for k in classes:
-        i = int(k) % len(CLASS_MARKERS)
-        pts = X[labels == k]
-        if len(pts):
-            ax.scatter(pts[:, 0], pts[:, 1], marker=CLASS_MARKERS[i], s=22,
-                       facecolor=CLASS_COLORS[i], edgecolor="black", linewidth=0.6,
-                       label=names.get(int(k), f"class {int(k)}"))
+    if labels is None:
+        labels = [names.get(int(k), f"class {int(k)}") for k in range(int(classes.max()) + 1)]
+    class_scatter(ax, X, points, labels=labels)
     if len(classes) > 1:
         ax.legend(loc="best", handlelength=1.0, frameon=True, framealpha=0.9,
                   edgecolor="none")
@@ -280,39 +253,25 @@ def score_contours(ax, predict, X, levels=(-1.0, 0.0, 1.0), *, resolution=200,
     return cs
 
 
-# Black-and-white-safe drawing: every curve differs by line style and marker as well
-# as by colour, so figures stay readable when printed in grey.
-LINE_STYLES = [
-    {"color": "#1f77b4", "linestyle": "-", "marker": None},
-    {"color": "#d62728", "linestyle": "--", "marker": None},
-    {"color": "#2ca02c", "linestyle": "-.", "marker": None},
-    {"color": "#ff7f0e", "linestyle": ":", "marker": None},
-    {"color": "#9467bd", "linestyle": (0, (5, 1, 1, 1, 1, 1)), "marker": None},
-]
-CLASS_MARKERS = [
-    {"marker": "o", "facecolor": "white", "edgecolor": "black"},
-    {"marker": "^", "facecolor": "0.35", "edgecolor": "black"},
-    {"marker": "s", "facecolor": "0.8", "edgecolor": "black"},
-]
-
-
 def line_style(i):
     """Colour, line style and marker of the ``i``-th curve of a figure.
 
-    The styles cycle through :data:`LINE_STYLES`; use them as
-    ``ax.plot(x, y, **line_style(i))`` so curves differ without colour.
+    The series of :data:`SERIES_COLORS`, :data:`SERIES_LINESTYLES` and
+    :data:`SERIES_MARKERS`, in turn; use them as ``ax.plot(x, y, **line_style(i))``
+    so curves differ without colour. Markers sit on every tenth of the curve.
     """
-    style = dict(LINE_STYLES[i % len(LINE_STYLES)])
-    if style["marker"] is None:
-        del style["marker"]
+    k = i % len(SERIES_COLORS)
+    style = {"color": SERIES_COLORS[k], "linestyle": SERIES_LINESTYLES[k]}
+    if SERIES_MARKERS[k] != "none":
+        style.update(marker=SERIES_MARKERS[k], markevery=0.1)
     return style
 
 
 def margin_losses(ax=None, m=None, *, zero_one=True):
     """The margin losses (hinge, logistic in bits, exponential) and the 0-1 loss.
 
-    Like :func:`margin_atlas`, but each curve has its own line style, so the figure
-    reads in black and white. The logistic loss is divided by :math:`\\log 2` (bits)
+    Each curve has its own line style and marker, so the figure reads in black and
+    white. The logistic loss is divided by :math:`\\log 2` (bits)
     so that it passes through (0, 1) like the others.
 
     Returns:
@@ -321,7 +280,7 @@ def margin_losses(ax=None, m=None, *, zero_one=True):
     from lossfuncs import exponential_loss, hinge, logistic_loss
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.0, 3.6))
+        _, ax = plt.subplots(figsize=figsize(aspect=0.6))
     m = np.linspace(-2.0, 3.0, 501) if m is None else np.asarray(m, dtype=float)
     if zero_one:
         ax.step(m, (m <= 0).astype(float), where="post", color="black", lw=1.2,
@@ -337,7 +296,7 @@ def margin_losses(ax=None, m=None, *, zero_one=True):
     return ax
 
 
-def class_scatter(ax, X, y, *, labels=None, s=18):
+def class_scatter(ax, X, y, *, labels=None, s=22):
     """Scatter labelled points with one marker shape per class (not colour alone).
 
     Args:
@@ -349,39 +308,11 @@ def class_scatter(ax, X, y, *, labels=None, s=18):
     """
     y = np.asarray(y).reshape(-1).astype(int)
     for k in np.unique(y):
-        style = CLASS_MARKERS[k % len(CLASS_MARKERS)]
-        ax.scatter(X[y == k, 0], X[y == k, 1], s=s, marker=style["marker"],
-                   facecolors=style["facecolor"], edgecolors=style["edgecolor"],
-                   linewidths=0.6,
-                   label=None if labels is None else labels[k])
+        i = int(k) % len(CLASS_MARKERS)
+        ax.scatter(X[y == k, 0], X[y == k, 1], s=s, marker=CLASS_MARKERS[i],
+                   facecolor=CLASS_COLORS[i], edgecolor="black", linewidth=0.6,
+                   label=f"class {int(k)}" if labels is None else labels[int(k)])
     ax.set(xlabel="feature $x_1$", ylabel="feature $x_2$")
-    return ax
-
-
-def decision_regions_bw(ax, predict, X, y, *, threshold=0.0, resolution=150,
-                        title=None, labels=None):
-    """Grey-shaded predicted regions with class markers: readable in black and white.
-
-    Same arguments as :func:`decision_regions` (``predict`` maps an ``(m, 2)`` array to
-    scores ``(m,)``/``(m, 1)`` or to class scores ``(m, k)``); the regions are shaded in
-    light greys and each class has its own marker (:func:`class_scatter`).
-    """
-    pad = 0.5
-    x0 = np.linspace(X[:, 0].min() - pad, X[:, 0].max() + pad, resolution)
-    x1 = np.linspace(X[:, 1].min() - pad, X[:, 1].max() + pad, resolution)
-    g0, g1 = np.meshgrid(x0, x1)
-    grid = np.stack([g0.ravel(), g1.ravel()], axis=1).astype(np.float32)
-    scores = np.asarray(predict(grid))
-    if scores.ndim == 2 and scores.shape[1] > 1:
-        z = np.argmax(scores, axis=1)
-    else:
-        z = (scores.reshape(-1) > threshold).astype(int)
-    k = max(int(z.max()), int(np.max(y))) + 1
-    ax.contourf(g0, g1, z.reshape(g0.shape), levels=np.arange(k + 1) - 0.5,
-                colors=["0.97", "0.85", "0.72"][:k])
-    class_scatter(ax, X, y, labels=labels)
-    if title:
-        ax.set_title(title)
     return ax
 
 
@@ -390,8 +321,8 @@ def distinguish(*axes, skip_labels=("_",)):
 
     For figures drawn by helpers that use colour only (such as
     :func:`loss_and_gradient`): each labelled line gets the colour and line style of
-    its position, and lines beyond :data:`LINE_STYLES` also get a marker, so the
-    series stay apart when printed in black and white. A legend already drawn is
+    its position (and its marker), so the series stay apart when printed in black
+    and white. A legend already drawn is
     redrawn. Lines whose label starts with one of ``skip_labels`` (matplotlib's
     unlabelled lines start with ``"_"``) keep their style, e.g. reference lines.
 
@@ -406,12 +337,6 @@ def distinguish(*axes, skip_labels=("_",)):
         lines = [ln for ln in ax.get_lines()
                  if not ln.get_label().startswith(tuple(skip_labels))]
         for i, line in enumerate(lines):
-            style = line_style(i)
-            line.set_color(style["color"])
-            line.set_linestyle(style["linestyle"])
-            if i >= len(LINE_STYLES):
-                line.set_marker("os^D"[(i - len(LINE_STYLES)) % 4])
-                line.set_markevery(0.1)
-                line.set_markersize(4)
+            line.set(**line_style(i))
         if ax.get_legend() is not None:
             ax.legend()

@@ -357,15 +357,18 @@ def test_line_plots_distinguishable_without_colour():
     import lossfuncs as lf
 
     cycle = list(lfp.STYLE["axes.prop_cycle"])
-    looks = [(str(c["linestyle"]), c["marker"]) for c in cycle]
+    looks = [str(c["linestyle"]) for c in cycle]
     assert len(set(looks)) == len(looks), f"series look alike without colour: {looks}"
+    looks = [str(sorted(lfp.line_style(i).items() - {("color", c["color"])}))
+             for i, c in enumerate(cycle)]
+    assert len(set(looks)) == len(looks), f"line_style() series look alike: {looks}"
     # The helpers draw with the cycle (or their own distinct styles).
     fig = lfp.loss_and_gradient({f"d={d}": (lf.huber, {"delta": d}) for d in (0.5, 1, 2, 4)},
                                 np.linspace(-3, 3, 61))
     lines = fig.axes[0].get_lines()
     styles = {(str(ln.get_linestyle()), ln.get_marker()) for ln in lines}
     assert len(styles) == len(lines)
-    ax = lfp.margin_atlas()
+    ax = lfp.margin_losses()
     styles = {(str(ln.get_linestyle()), ln.get_marker()) for ln in ax.get_lines()}
     assert len(styles) == len(ax.get_lines())
     # Decision regions: one marker shape and one hatching per class.
