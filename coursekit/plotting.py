@@ -289,7 +289,7 @@ def margin_losses(ax=None, m=None, *, zero_one=True):
               (r"logistic / $\log 2$ (bits)",
                elementwise(logistic_loss, m, kind="margin")[0] / np.log(2)),
               ("exponential", elementwise(exponential_loss, m, kind="margin")[0])]
-    for i, (label, values) in enumerate(curves):
+    for i, (label, values) in enumerate(curves, start=1):  # 0 is the 0-1 loss's look
         ax.plot(m, values, label=label, **line_style(i))
     ax.set(xlabel=MARGIN_LABEL, ylabel="loss per sample", ylim=(-0.1, 4.0))
     ax.legend()
