@@ -1,9 +1,10 @@
 # Loss functions, tested -- build, test and publish.
 #
-#   make book          HTML site -> _build/html (creates .venv on first use)
+#   make book          HTML site, notebooks and course-notebooks.zip -> _build/html
 #   make test          system packages + venv, then every test (see README)
-#   make pdf           whole-book PDF + one handout per chapter -> _build/html/pdf/
-#   make bench         python benchmarks/run.py
+#   make pdf           whole-book PDFs + handouts -> _build/html/pdf/ (scripts/build_pdfs.py)
+#   make bench         library benchmarks, then build timings (benchmarks/build.py)
+#   make chapter CHAPTER=huber   execute one chapter as a notebook -> _build/check/
 #   make system-deps   Debian/Ubuntu packages for PDFs and browser tests
 #   make clean         remove _build (make distclean also removes .venv)
 
@@ -23,12 +24,16 @@ export KERAS_BACKEND := jax
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# Tests that check the built outputs (site, PDFs, book build); they run
-# after `make book pdf`.  Everything else in tests/ is a unit test.
-OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py
+# Tests that check the built outputs (site, PDFs, book build, notebooks); they
+# run after `make book pdf`.  Everything else in tests/ is a unit test.
+OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py tests/test_notebooks.py
+# ipykernel >= 7 logs "Kernel is running over TCP without encryption" at every
+# kernel start (jupyter-cache and myst-nb start kernels over TCP, with no way to
+# ask for IPC); a kernel config in the venv keeps kernel logs to errors.
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 
-.PHONY: book pdf test bench clean distclean venv system-deps tex-deps \
-        unit-tests nbval output-tests
+.PHONY: book pdf test bench chapter clean distclean venv system-deps tex-deps \
+        unit-tests output-tests
 
 # ---------------------------------------------------------------- set-up
 venv: $(STAMP)
@@ -38,6 +43,8 @@ $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet -e .
+	@mkdir -p $(dir $(KERNEL_CONFIG))
+	@echo 'c.IPKernelApp.log_level = "ERROR"' > $(KERNEL_CONFIG)
 	@touch $@
 
 system-deps:
@@ -47,34 +54,35 @@ tex-deps:
 	@bash scripts/system_deps.sh tex
 
 # ---------------------------------------------------------------- outputs
-# Chapters are first executed in parallel (JOBS kernels) into the execution
-# cache; jupyter-book then finds every chapter cached.
+# Each chapter is executed once, by jupyter-cache's parallel executor, into the
+# cache that the book build, the PDFs and the notebooks then read.
 book: $(STAMP)
 	@mkdir -p $(BUILD)/logs
-	$(PY) scripts/execute_chapters.py --jobs $(JOBS) 2>&1 | tee $(BUILD)/logs/execute.log
+	$(PY) -m scripts.execute 2>&1 | tee $(BUILD)/logs/execute.log
 	$(JB) build . -W -n --keep-going 2>&1 | tee $(BUILD)/logs/html.log
+	$(PY) -m scripts.notebooks 2>&1 | tee $(BUILD)/logs/notebooks.log
 
 pdf: $(STAMP) tex-deps
 	@mkdir -p $(BUILD)/logs
-	$(PY) scripts/execute_chapters.py --jobs $(JOBS) 2>&1 | tee $(BUILD)/logs/execute.log
+	$(PY) -m scripts.execute 2>&1 | tee -a $(BUILD)/logs/execute.log
 	$(PY) scripts/build_pdfs.py 2>&1 | tee $(BUILD)/logs/pdf.log
 
 bench: $(STAMP)
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py --skip-build
+	$(PY) -m benchmarks.build
+
+chapter: $(STAMP)
+	$(VENV)/bin/jupytext --to ipynb --execute --output $(BUILD)/check/$(CHAPTER).ipynb chapters/$(CHAPTER).md
 
 # ---------------------------------------------------------------- tests
 unit-tests: $(STAMP)
-	$(PY) -m pytest tests/ -n $(JOBS) $(addprefix --ignore=,$(OUTPUT_TESTS))
-
-nbval: $(STAMP)
-	$(PY) -m pytest --nbval chapters/ -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -n $(JOBS) $(addprefix --ignore=,$(OUTPUT_TESTS))
 
 output-tests: $(STAMP)
 	$(PY) -m pytest $(OUTPUT_TESTS) -n $(JOBS) --dist loadfile
 
 test: system-deps $(STAMP)
 	$(MAKE) unit-tests
-	$(MAKE) nbval
 	$(MAKE) book
 	$(MAKE) pdf
 	$(MAKE) output-tests
