@@ -43,7 +43,7 @@ from scripts.toc import toc_docnames
 ROLE = re.compile(r"\{([a-z][\w:+-]*)\}`([^`]*)`")
 FENCE = re.compile(r"^\s*(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
 TARGET = re.compile(r"^\((\S+)\)=\s*$")
-EQ_LABEL = re.compile(r"\$\$\s*\(([\w:.-]+)\)\s*$")
+EQ_LABEL = re.compile(r"\$\$\s*\(([\w:.-]+)\)[ \t]*$", re.M)
 ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention",
                "danger", "error", "seealso", "admonition"}
 HIDDEN = {"remove-cell", "hide-cell", "check"}
@@ -125,10 +125,12 @@ class Chapter:
             return f"${body}$"
         if name.startswith("glue"):
             key, _, fmt = body.partition(":")
-            data = self.glue.get(key, {}).get("data", {})
+            if key not in self.glue:
+                raise KeyError(f"{self.path.name}: no glued value {key!r} (build the book first)")
+            data = self.glue[key]["data"]
             if name == "glue:md" and "text/markdown" in data:
                 return data["text/markdown"]
-            return format_plain_text(data.get("text/plain", f"<{key}>"), fmt)
+            return format_plain_text(data["text/plain"], fmt)
         return title or target
 
     def inline(self, line: str) -> str:
@@ -137,10 +139,18 @@ class Chapter:
 
     # -- block markup
     def markdown(self, text: str, practice: bool) -> str:
-        lines, out, i = text.splitlines(), [], 0
+        lines, out, plain, i = text.splitlines(), [], [], 0
         in_code = None
+
+        def flush():  # roles may span lines: convert a run of plain lines at once
+            out.append(self.inline("\n".join(plain))) if plain else None
+            plain.clear()
+
         while i < len(lines):
             line = lines[i]
+            if in_code or FENCE.match(line) or re.match(r"^\s*(`{3,}|~{3,})", line) \
+                    or TARGET.match(line):
+                flush()
             fence = re.match(r"^\s*(`{3,}|~{3,})", line)
             if in_code:
                 out.append(line)
@@ -167,8 +177,9 @@ class Chapter:
             elif TARGET.match(line):
                 out.append(f'<a id="{TARGET.match(line).group(1)}"></a>')
             elif not line.startswith("%"):
-                out.append(self.inline(line))
+                plain.append(line)
             i += 1
+        flush()
         return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
     @staticmethod
