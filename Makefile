@@ -55,16 +55,27 @@ tex-deps:
 
 # ---------------------------------------------------------------- outputs
 # Each chapter is executed once, by jupyter-cache's parallel executor, into the
-# cache that the book build, the PDFs and the notebooks then read.
-book: $(STAMP)
+# cache that the book build, the PDFs and the notebooks then read.  Make skips
+# the steps whose inputs did not change (a no-change `make book` is only Sphinx).
+INPUTS   := _toc.yml _config.yml requirements.txt pyproject.toml $(wildcard chapters/*.md) \
+            $(shell find lossfuncs coursekit -name '*.py' 2>/dev/null)
+EXECUTED := $(BUILD)/.executed
+BUNDLE   := $(BUILD)/html/course-notebooks.zip
+
+$(EXECUTED): $(STAMP) $(INPUTS) scripts/execute.py
 	@mkdir -p $(BUILD)/logs
 	$(PY) -m scripts.execute 2>&1 | tee $(BUILD)/logs/execute.log
-	$(JB) build . -W -n --keep-going 2>&1 | tee $(BUILD)/logs/html.log
-	$(PY) -m scripts.notebooks 2>&1 | tee $(BUILD)/logs/notebooks.log
+	@touch $@
 
-pdf: $(STAMP) tex-deps
-	@mkdir -p $(BUILD)/logs
-	$(PY) -m scripts.execute 2>&1 | tee -a $(BUILD)/logs/execute.log
+$(BUNDLE): $(EXECUTED) $(INPUTS) scripts/notebooks.py
+	$(PY) -m scripts.notebooks 2>&1 | tee $(BUILD)/logs/notebooks.log
+	@touch $@
+
+book: $(EXECUTED)
+	$(JB) build . -W -n --keep-going 2>&1 | tee $(BUILD)/logs/html.log
+	@$(MAKE) --no-print-directory $(BUNDLE)
+
+pdf: $(EXECUTED) tex-deps
 	$(PY) scripts/build_pdfs.py 2>&1 | tee $(BUILD)/logs/pdf.log
 
 # benchmarks/run.py times `make book` through benchmarks/build.py; the second
