@@ -165,9 +165,12 @@ class Chapter:
                 while j < len(lines) and not re.fullmatch(rf"\s*{re.escape(mark[0])}{{{len(mark)},}}\s*", lines[j]):
                     j += 1
                 options, body = self.options(lines[i + 1:j])
-                if name == "solution-start":
-                    out.append(self.solution(arg, "\n".join(lines[j + 1:]), practice))
-                    break
+                if name == "solution-start":  # its body runs to solution-end or the cell's end
+                    end = next((k for k in range(j + 1, len(lines))
+                                if re.match(r"^\s*:{3,}\{solution-end\}", lines[k])), len(lines))
+                    out.append(self.solution(arg, "\n".join(lines[j + 1:end]), practice))
+                    i = end
+                    continue
                 out.append(self.directive(name, arg.strip(), options, body, practice))
                 i = j + 1
                 continue
@@ -223,7 +226,6 @@ class Chapter:
     def solution(self, label: str, rest: str, practice: bool) -> str:
         label = label.split()[0] if label.strip() else ""
         n = self.exercises.get(label, "")
-        _, rest = self.options(rest.splitlines())
         if practice:
             return f"**Exercise {n}.** {self.exercise_text.get(label, '')}".strip()
         return details(f"Solution to Exercise {n}", self.markdown(rest, practice))
