@@ -248,7 +248,7 @@ class Chapter:
             cells.append(nbformat.v4.new_markdown_cell(
                 f"*Practice notebook for [{self.title}]({self.stem}.ipynb): write your answer "
                 "in each `# TODO` cell, then run the self-check below it.*"))
-        for cell in nb.cells:
+        for k, cell in enumerate(nb.cells):
             t = tags(cell)
             if cell.cell_type == "markdown":
                 text = self.markdown(cell.source, practice)
@@ -260,7 +260,10 @@ class Chapter:
             if "solution" in t:
                 exercise += 1
                 if practice:
-                    names = assigned(cell.source)
+                    check = next((c.source for c in nb.cells[k + 1:] if "exercise-check" in tags(c)), "")
+                    used = [n for n in ast.walk(ast.parse(check)) if isinstance(n, ast.Name)]
+                    read = {n.id for n in used} - {n.id for n in used if isinstance(n.ctx, ast.Store)}
+                    names = [n for n in assigned(cell.source) if n in read] or assigned(cell.source)
                     code = "\n".join(f"{n} = ...  # TODO" for n in names)
                     cells.append(nbformat.v4.new_code_cell(f"# TODO Exercise {exercise}: your answer.\n{code}"))
                     continue
