@@ -49,7 +49,7 @@ ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attent
 HIDDEN = {"remove-cell", "hide-cell", "check"}
 BUNDLE = "course-notebooks"
 REQUIREMENTS = ("numpy", "array-api-compat", "matplotlib", "scipy", "keras", "jax[cpu]",
-                "jaxlib", "ipykernel", "myst-nb")  # myst-nb: the chapters' glue()
+                "jaxlib", "mpmath", "ipykernel", "myst-nb")  # myst-nb: the chapters' glue()
 README_TEXT = """\
 # Loss functions, tested: the notebooks
 
@@ -271,9 +271,7 @@ class Chapter:
             elif "exercise-check" in t:
                 new = nbformat.v4.new_code_cell(self_check(cell.source, exercise) if practice
                                                 else f"# Check: Exercise {exercise}\n{cell.source}")
-            elif t & HIDDEN:
-                if practice:
-                    continue
+            elif t & HIDDEN:  # kept in practice notebooks too: later cells may use its names
                 new = nbformat.v4.new_code_cell(f"# Check:\n{cell.source}")
             else:
                 new = nbformat.v4.new_code_cell(cell.source)
