@@ -276,6 +276,8 @@ class Chapter:
             else:
                 new = nbformat.v4.new_code_cell(cell.source)
             cells.append(new)
+        for i, cell in enumerate(cells):  # stable ids: the same source gives the same file
+            cell.id = f"{self.stem[:40]}-{i}"
         out = nbformat.v4.new_notebook(cells=cells, metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
             "language_info": {"name": "python"}})
