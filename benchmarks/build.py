@@ -8,9 +8,9 @@ lossfuncs (an appended comment line, in the copy only).
 
 ``python -m benchmarks.build`` adds the key ``course_build`` to
 benchmarks/results/latest.json: the CPU-seconds (user + system, kernel included)
-of each chapter executed alone, and, unless ``--skip-make-test``, the wall time of
+of each chapter executed alone, unless ``--skip-make-test`` the wall time of
 ``make test`` in a fresh clone of the checkout (its own venv; pip's cache and the
-system packages already present).
+system packages already present), and with ``--html`` the timings above.
 """
 
 from __future__ import annotations
@@ -109,8 +109,14 @@ def make_test_fresh_clone(root: Path, log=print) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--skip-make-test", action="store_true", help="no fresh-clone make test")
+    ap.add_argument("--html", action="store_true",
+                    help="also the make book timings (which benchmarks/run.py records as 'build')")
     args = ap.parse_args(argv)
-    result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "load_average": os.getloadavg()}
+    if args.html:
+        print("make book timings (temporary copy of the committed tree)")
+        result["html_steps"] = measure(ROOT)
     print("CPU seconds per chapter (each executed alone, 2 at a time)")
     cpu = chapter_cpu_seconds(ROOT)
     for doc, seconds in cpu.items():
