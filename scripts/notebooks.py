@@ -113,9 +113,8 @@ class Chapter:
         name, body = m.groups()
         title, target = split_title(body)
         if name == "doc":
-            stem = Path(target).stem
-            ch = self.book.get(stem)
-            return f"[{title or (ch.title if ch else stem)}]({stem}.ipynb)"
+            ch = self.book.get(Path(target).stem)  # pages without a notebook: plain text
+            return f"[{title or ch.title}]({ch.stem}.ipynb)" if ch else title or Path(target).stem
         if name in ("ref", "numref", "exercise", "solution"):
             text, href = self.link(target)
             return f"[{title or text}]({href})" if href else title or text

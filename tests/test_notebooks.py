@@ -114,7 +114,8 @@ def test_probe_notebook_is_plain_jupyter(probe):
     assert not markup(nb) and not markup(practice), markup(nb) + markup(practice)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for expected in ("[Other page](other.ipynb)", "[definition](#probe-def)",
-                     "[Exercise 1](#probe-ex-1)", "equation (1)", r"\tag{1}",
+                     "[Exercise 1](#probe-ex-1)", "equation (1) and\nthe landing page.",
+                     r"\tag{1}",
                      "The value is 1 and two thirds is 0.667.", "Figure 1 shows",
                      "> **Note**", "$x^2$", '<a id="probe-def"></a>',
                      "<summary>Solution to Exercise 1</summary>", "<summary>Solution</summary>",
