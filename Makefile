@@ -85,6 +85,7 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.build
 
 chapter: $(STAMP)
+	@mkdir -p $(BUILD)/check
 	$(VENV)/bin/jupytext --to ipynb --execute --output $(BUILD)/check/$(CHAPTER).ipynb chapters/$(CHAPTER).md
 
 # ---------------------------------------------------------------- tests
