@@ -4,7 +4,7 @@
 #   make test          system packages + venv, then every test (see README)
 #   make pdf           whole-book PDFs + handouts -> _build/html/pdf/ (scripts/build_pdfs.py)
 #   make bench         library benchmarks, then build timings (benchmarks/build.py)
-#   make chapter CHAPTER=huber   execute one chapter as a notebook -> _build/check/
+#   make chapter CHAPTER=huber   execute one chapter (nbclient) -> _build/check/huber.ipynb
 #   make system-deps   Debian/Ubuntu packages for PDFs and browser tests
 #   make clean         remove _build (make distclean also removes .venv)
 
@@ -86,7 +86,8 @@ bench: $(STAMP)
 
 chapter: $(STAMP)
 	@mkdir -p $(BUILD)/check
-	$(VENV)/bin/jupytext --to ipynb --execute --output $(BUILD)/check/$(CHAPTER).ipynb chapters/$(CHAPTER).md
+	$(PY) -c 'import sys, jupytext, nbclient; nb = jupytext.read(sys.argv[1]); nbclient.execute(nb, cwd="chapters"); jupytext.write(nb, sys.argv[2])' \
+	    chapters/$(CHAPTER).md $(BUILD)/check/$(CHAPTER).ipynb
 
 # ---------------------------------------------------------------- tests
 unit-tests: $(STAMP)
