@@ -27,7 +27,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Tests that check the built outputs (site, PDFs, book build, notebooks); they
 # run after `make book pdf`.  Everything else in tests/ is a unit test.
 OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py tests/test_notebooks.py \
-                tests/test_explorables.py
+                tests/test_explorables.py tests/test_pages.py
 # ipykernel >= 7 logs "Kernel is running over TCP without encryption" at every
 # kernel start (jupyter-cache and myst-nb start kernels over TCP, with no way to
 # ask for IPC); a kernel config in the venv keeps kernel logs to errors.
