@@ -1,9 +1,10 @@
 # Loss functions, tested -- build, test and publish.
 #
-#   make book          HTML site -> _build/html (creates .venv on first use)
+#   make book          HTML site, notebooks and course-notebooks.zip -> _build/html
 #   make test          system packages + venv, then every test (see README)
-#   make pdf           whole-book PDF + one handout per chapter -> _build/html/pdf/
-#   make bench         python -m benchmarks.run
+#   make pdf           books and handouts, student and instructor editions -> _build/html/pdf/
+#   make bench         library benchmarks (python -m benchmarks.run), then build timings
+#   make chapter CHAPTER=huber   execute one chapter (nbclient) -> _build/check/huber.ipynb
 #   make system-deps   Debian/Ubuntu packages for PDFs and browser tests
 #   make clean         remove _build (make distclean also removes .venv)
 
@@ -23,12 +24,17 @@ export KERAS_BACKEND := jax
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-# Tests that check the built outputs (site, PDFs, book build); they run
-# after `make book pdf`.  Everything else in tests/ is a unit test.
-OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py tests/test_explorables.py
+# Tests that check the built outputs (site, PDFs, book build, notebooks); they
+# run after `make book pdf`.  Everything else in tests/ is a unit test.
+OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py tests/test_notebooks.py \
+                tests/test_explorables.py
+# ipykernel >= 7 logs "Kernel is running over TCP without encryption" at every
+# kernel start (jupyter-cache and myst-nb start kernels over TCP, with no way to
+# ask for IPC); a kernel config in the venv keeps kernel logs to errors.
+KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 
-.PHONY: book pdf test bench clean distclean venv system-deps tex-deps \
-        unit-tests nbval output-tests
+.PHONY: book pdf test bench chapter clean distclean venv system-deps tex-deps \
+        unit-tests output-tests
 
 # ---------------------------------------------------------------- set-up
 venv: $(STAMP)
@@ -38,6 +44,8 @@ $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet -e .
+	@mkdir -p $(dir $(KERNEL_CONFIG))
+	@echo 'c.IPKernelApp.log_level = "ERROR"' > $(KERNEL_CONFIG)
 	@touch $@
 
 system-deps:
@@ -47,34 +55,50 @@ tex-deps:
 	@bash scripts/system_deps.sh tex
 
 # ---------------------------------------------------------------- outputs
-# Chapters are first executed in parallel (JOBS kernels) into the execution
-# cache; jupyter-book then finds every chapter cached.
-book: $(STAMP)
-	@mkdir -p $(BUILD)/logs
-	$(PY) scripts/execute_chapters.py --jobs $(JOBS) 2>&1 | tee $(BUILD)/logs/execute.log
-	$(JB) build . -W -n --keep-going 2>&1 | tee $(BUILD)/logs/html.log
+# Each chapter is executed once, by jupyter-cache's parallel executor, into the
+# cache that the book build, the PDFs and the notebooks then read.  Make skips
+# the steps whose inputs did not change (a no-change `make book` is only Sphinx).
+INPUTS   := _toc.yml _config.yml requirements.txt pyproject.toml $(wildcard chapters/*.md) \
+            $(shell find lossfuncs coursekit -name '*.py' 2>/dev/null)
+EXECUTED := $(BUILD)/.executed
+BUNDLE   := $(BUILD)/html/course-notebooks.zip
 
-pdf: $(STAMP) tex-deps
+$(EXECUTED): $(STAMP) $(INPUTS) scripts/execute.py
 	@mkdir -p $(BUILD)/logs
-	$(PY) scripts/execute_chapters.py --jobs $(JOBS) 2>&1 | tee $(BUILD)/logs/execute.log
+	$(PY) -m scripts.execute 2>&1 | tee $(BUILD)/logs/execute.log
+	@touch $@
+
+$(BUNDLE): $(EXECUTED) $(INPUTS) scripts/notebooks.py
+	$(PY) -m scripts.notebooks 2>&1 | tee $(BUILD)/logs/notebooks.log
+	@touch $@
+
+book: $(EXECUTED)
+	$(JB) build . -W -n --keep-going 2>&1 | tee $(BUILD)/logs/html.log
+	@$(MAKE) --no-print-directory $(BUNDLE)
+
+pdf: $(EXECUTED) tex-deps
 	$(PY) scripts/build_pdfs.py 2>&1 | tee $(BUILD)/logs/pdf.log
 
+# benchmarks/run.py times `make book` through benchmarks/build.py; the second
+# step adds CPU seconds per chapter and a fresh-clone `make test`.
 bench: $(STAMP)
 	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.build
+
+chapter: $(STAMP)
+	@mkdir -p $(BUILD)/check
+	$(PY) -c 'import sys, jupytext, nbclient; nb = jupytext.read(sys.argv[1]); nbclient.execute(nb, cwd="chapters"); jupytext.write(nb, sys.argv[2])' \
+	    chapters/$(CHAPTER).md $(BUILD)/check/$(CHAPTER).ipynb
 
 # ---------------------------------------------------------------- tests
 unit-tests: $(STAMP)
-	$(PY) -m pytest tests/ -n $(JOBS) $(addprefix --ignore=,$(OUTPUT_TESTS))
-
-nbval: $(STAMP)
-	$(PY) -m pytest --nbval chapters/ -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -n $(JOBS) $(addprefix --ignore=,$(OUTPUT_TESTS))
 
 output-tests: $(STAMP)
 	$(PY) -m pytest $(OUTPUT_TESTS) -n $(JOBS) --dist loadfile
 
 test: system-deps $(STAMP)
 	$(MAKE) unit-tests
-	$(MAKE) nbval
 	$(MAKE) book
 	$(MAKE) pdf
 	$(MAKE) output-tests

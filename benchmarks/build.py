@@ -1,40 +1,36 @@
-"""Course build timings, run in a temporary copy of the repository.
+"""Course build timings (``make bench``).
 
-The copy is the committed tree (``git archive HEAD``), so work in progress in the
-checkout neither affects nor is affected by the measurement. The checkout's
-``.venv`` is reused through a symlink, and ``PYTHONPATH`` points at the copy so the
-chapters import the copy's ``lossfuncs`` (not the editable install's). Edits for the
-"after editing" rebuilds (an appended comment line) happen in the copy only.
+:func:`measure` (called by benchmarks/run.py for its ``build`` section) times, in a
+temporary copy of the committed tree (``git archive HEAD``, the checkout's .venv
+through a symlink, ``PYTHONPATH`` at the copy so chapters import the copy's
+lossfuncs): ``make book`` clean, again with no change, and after an edit to
+lossfuncs (an appended comment line, in the copy only).
+
+``python -m benchmarks.build`` adds the key ``course_build`` to
+benchmarks/results/latest.json: the CPU-seconds (user + system, kernel included)
+of each chapter executed alone, unless ``--skip-make-test`` the wall time of
+``make test`` in a fresh clone of the checkout (its own venv; pip's cache and the
+system packages already present), and with ``--html`` the timings above.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
-import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import yaml
-
-
-def _snapshot(root: Path, dest: Path) -> None:
-    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=root,
-                             capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    (dest / ".venv").symlink_to(root / ".venv")
-
-
-def _first_chapter(course: Path) -> str | None:
-    toc = yaml.safe_load((course / "_toc.yml").read_text(encoding="utf-8"))
-    for part in toc.get("parts", []):
-        for ch in part.get("chapters", []):
-            f = ch.get("file", "")
-            if f.startswith("chapters/") and (course / f"{f}.md").exists():
-                return f"{f}.md"
-    return None
+ROOT = Path(__file__).resolve().parent.parent
+LATEST = ROOT / "benchmarks" / "results" / "latest.json"
+# One chapter executed in a fresh process (kernel included in its CPU time).
+EXECUTE_ONE = ("import sys, jupytext, nbclient; from pathlib import Path; p = Path(sys.argv[1]); "
+               "nbclient.execute(jupytext.read(p), cwd=str(p.parent), timeout=600)")
 
 
 def _run(label, cmd, cwd, env, timeout, log):
@@ -53,54 +49,92 @@ def _run(label, cmd, cwd, env, timeout, log):
             "ok": rc == 0, "returncode": rc, "tail": tail}
 
 
+def _env(course: Path) -> dict:
+    venv_bin = course / ".venv" / "bin"
+    return dict(os.environ, KERAS_BACKEND="jax", PYTHONHASHSEED="0", PYTHONPATH=str(course),
+                PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
 def measure(root: Path, *, timeout=900, log=print, keep=False):
-    """Time the build steps; returns a list of step dicts (seconds, ok, command)."""
-    root = Path(root)
+    """HTML build timings (``make book``) in a copy of the committed tree; list of steps."""
     tmp = Path(tempfile.mkdtemp(prefix="lossfuncs-bench-"))
     course = tmp / "course"
     course.mkdir()
     steps = []
     try:
-        _snapshot(root, course)
-        venv_bin = course / ".venv" / "bin"
-        env = dict(os.environ, KERAS_BACKEND="jax", PYTHONHASHSEED="0", PYTHONPATH=str(course),
-                   PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
-        py = str(venv_bin / "python")
-        # What `make book` runs: the chapters executed 2 at a time into the cache, then
-        # Sphinx (which then executes nothing). `make pdf` pre-executes the same way.
-        pre = f"{shlex.quote(py)} scripts/execute_chapters.py --jobs 2"
-        jb = ["bash", "-c", f"{pre} && {shlex.quote(str(venv_bin / 'jupyter-book'))} "
-              "build . -W -n --keep-going"]
-
-        def run(label, cmd):
-            steps.append(_run(label, cmd, course, env, timeout, log))
-
-        run("HTML build, clean", jb)
-        run("HTML rebuild, no change", jb)
-        chapter = _first_chapter(course)
-        if chapter:
-            with open(course / chapter, "a", encoding="utf-8") as fh:
-                fh.write("\n% benchmark: edited\n")
-            run(f"HTML rebuild, {chapter} edited", jb)
-        module = course / "lossfuncs" / "regression.py"
-        with open(module, "a", encoding="utf-8") as fh:
+        archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=root,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(course)], input=archive, check=True)
+        (course / ".venv").symlink_to(Path(root).resolve() / ".venv")
+        for name in ("requirements.txt", "pyproject.toml"):  # never reinstall the shared venv
+            os.utime(course / name, (0, 0))
+        book = ["make", "book"]
+        for label in ("HTML build, clean", "HTML rebuild, no change"):
+            steps.append(_run(label, book, course, _env(course), timeout, log))
+        with open(course / "lossfuncs" / "__init__.py", "a", encoding="utf-8") as fh:
             fh.write("\n# benchmark: edited\n")
-        run("HTML rebuild, lossfuncs edited", jb)
-        nbval = [py, "-m", "pytest", "--nbval", "chapters/", "-q", "-p", "no:cacheprovider"]
-        run("nbval, all chapters, serial", nbval)
-        run("nbval, all chapters, 2 workers", nbval + ["-n", "2", "--dist", "loadfile"])
-        if (course / "scripts" / "build_pdfs.py").exists():
-            # `make pdf` is this script after its set-up prerequisites (venv, TeX packages),
-            # which must not run against the shared .venv: call the script itself.
-            run("PDF book + handouts (make pdf)",
-                ["bash", "-c", f"{pre} && {shlex.quote(py)} scripts/build_pdfs.py"])
-        else:
-            steps.append({"step": "PDF book + handouts (make pdf)", "ok": False, "seconds": None,
-                          "returncode": None, "command": "", "tail": "scripts/build_pdfs.py "
-                          "is not in the committed tree"})
+        steps.append(_run("HTML rebuild, lossfuncs edited", book, course, _env(course),
+                          timeout, log))
     finally:
         if keep:
             log(f"  (temporary copy kept in {course})")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     return steps
+
+
+def chapter_cpu_seconds(root: Path, jobs: int = 2) -> dict[str, float]:
+    """User + system CPU seconds of each chapter, executed alone (2 at a time)."""
+    from scripts.toc import toc_chapters
+
+    def one(doc: str) -> float:
+        proc = subprocess.Popen([sys.executable, "-c", EXECUTE_ONE, str(root / f"{doc}.md")],
+                                cwd=root, env=dict(os.environ, KERAS_BACKEND="jax"),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        return round(usage.ru_utime + usage.ru_stime, 1) if proc.returncode == 0 else float("nan")
+
+    docs = toc_chapters(root)
+    with ThreadPoolExecutor(jobs) as pool:
+        return dict(zip(docs, pool.map(one, docs)))
+
+
+def make_test_fresh_clone(root: Path, log=print) -> dict:
+    with tempfile.TemporaryDirectory(prefix="lossfuncs-clone-") as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(root), str(clone)], check=True)
+        return _run("make test, fresh clone", ["make", "test"], clone,
+                    dict(os.environ, KERAS_BACKEND="jax"), 3600, log)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--skip-make-test", action="store_true", help="no fresh-clone make test")
+    ap.add_argument("--html", action="store_true",
+                    help="also the make book timings (which benchmarks/run.py records as 'build')")
+    args = ap.parse_args(argv)
+    result = {"date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "load_average": os.getloadavg()}
+    if args.html:
+        print("make book timings (temporary copy of the committed tree)")
+        result["html_steps"] = measure(ROOT)
+    print("CPU seconds per chapter (each executed alone, 2 at a time)")
+    cpu = chapter_cpu_seconds(ROOT)
+    for doc, seconds in cpu.items():
+        print(f"  {doc:<45s} {seconds:6.1f}")
+    result["chapter_cpu_seconds"] = cpu
+    result["chapters_cpu_seconds_total"] = round(sum(cpu.values()), 1)
+    print(f"  {'all chapters':<45s} {result['chapters_cpu_seconds_total']:6.1f}")
+    if not args.skip_make_test:
+        result["make_test_fresh_clone"] = make_test_fresh_clone(ROOT)
+    data = json.loads(LATEST.read_text()) if LATEST.exists() else {}
+    data["course_build"] = result
+    LATEST.parent.mkdir(parents=True, exist_ok=True)
+    LATEST.write_text(json.dumps(data, indent=1, allow_nan=True) + "\n")
+    print(f"Wrote the course_build key of {LATEST.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -16,6 +16,9 @@ Made for paper as well as the screen:
 
 from __future__ import annotations
 
+import os
+import sys
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -79,8 +82,21 @@ MARGIN_LABEL = r"margin $m = y\,f(x)$ (score units)"
 
 
 def use_style():
-    """Apply the course style to matplotlib (idempotent)."""
+    """Apply the course style to matplotlib (idempotent): the one place figures are set up.
+
+    Sets :data:`STYLE` (with its fixed ``svg.hashsalt``), fonts kept as paths in SVG and
+    embedded as TrueType in PDF, and ``SOURCE_DATE_EPOCH``, so that two builds give
+    byte-identical figure files; in a notebook, figures are shown as SVG (web page) and
+    PDF (LaTeX), both vector.
+    """
     mpl.rcParams.update(STYLE)
+    mpl.rcParams.update({"svg.fonttype": "path", "pdf.fonttype": 42})
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    if shell is not None and shell.__class__.__name__ != "TerminalInteractiveShell":
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("svg", "pdf")
 
 
 use_style()

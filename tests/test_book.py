@@ -1,10 +1,11 @@
-"""The HTML book: outputs of `make book`, the cache guard, reproducible figures.
+"""The HTML book: outputs of `make book`, one execution per chapter, the cache guard,
+reproducible figures.
 
-The first group of tests checks the site that `make book` built in
-_build/html (they run after it in `make test`).  The second group builds a
-tiny throwaway book (this repo's _config.yml and _ext/, one chapter, a fake
-`lossfuncs` package) in a temporary folder, to check the execution-cache
-guard and that two clean builds give byte-identical figure files.
+The first group of tests checks the site that `make book` built in _build/html and
+its logs (they run after it in `make test`).  The second group builds a tiny
+throwaway book (this repo's _config.yml and _ext/, the probe chapter
+tests/fixtures/probe.md, a fake `lossfuncs` package) in a temporary folder, to check
+the execution-cache guard and that two clean builds give byte-identical figures.
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
 import jupytext
-import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,10 +26,8 @@ BUILD = ROOT / "_build"
 SITE = BUILD / "html"
 EXECUTED = BUILD / "jupyter_execute"
 
-sys.path.insert(0, str(ROOT / "scripts"))
-from build_pdfs import handout_name, toc_chapters  # noqa: E402
-
-from testsupport import skip_or_fail  # noqa: E402
+from scripts.testsupport import skip_or_fail
+from scripts.toc import toc_chapters
 
 CHAPTERS = toc_chapters()
 JB = Path(sys.executable).parent / "jupyter-book"
@@ -49,8 +46,6 @@ class _Collector(HTMLParser):
         super().__init__()
         self.imgs: list[dict] = []
         self.links: list[str] = []
-        self.in_output = 0
-        self._depth = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -91,15 +86,14 @@ def test_build_log_has_no_warnings():
 
 
 def _image_outputs(doc: str) -> int:
-    nb = nbformat.read(EXECUTED / f"{doc}.ipynb", as_version=4)
-    n = 0
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.get("output_type") in {"display_data", "execute_result"} and any(
-                m.startswith("image/") or m == "application/pdf" for m in out.get("data", {})
-            ):
-                n += 1
-    return n
+    from jupyter_cache import get_cache
+
+    nb = jupytext.read(ROOT / f"{doc}.md")
+    _, nb = get_cache(BUILD / ".jupyter_cache").merge_match_into_notebook(nb)
+    return sum(
+        any(m.startswith("image/") or m == "application/pdf" for m in out.get("data", {}))
+        for cell in nb.cells for out in cell.get("outputs", [])
+        if out.get("output_type") in {"display_data", "execute_result"})
 
 
 @pytest.mark.parametrize("doc", CHAPTERS)
@@ -113,31 +107,43 @@ def test_every_figure_present(site, doc):
         assert target.exists() and target.stat().st_size > 0, f"{doc}: missing {img['src']}"
 
 
-@pytest.mark.parametrize("doc", CHAPTERS)
-def test_notebook_download(site, doc):
-    page = site / f"{doc}.html"
-    links = parse(page).links
-    nb_links = [h for h in links if h.endswith(".ipynb")]
-    assert nb_links, f"{doc}: no .ipynb link"
-    target = (page.parent / nb_links[0]).resolve()
-    assert target == (site / "_sources" / f"{doc}.ipynb").resolve()
-    nb = nbformat.read(target, as_version=4)
-    nbformat.validate(nb)
-    source = jupytext.read(ROOT / f"{doc}.md")
-    code = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert code == [c.source for c in source.cells if c.cell_type == "code"]
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    pdf_links = [h for h in links if h.endswith(f"pdf/{handout_name(doc)}.pdf")]
-    assert pdf_links, f"{doc}: no handout PDF link"
+def executions(log: str) -> list[str]:
+    """Chapters a log shows being executed (jupyter-cache's executor, or myst-nb's)."""
+    log = re.sub(r"\x1b\[[0-9;]*m", "", log)
+    found = re.findall(r"Executing: \S*?(chapters/[\w-]+)\.md", log)
+    return found + re.findall(r"(chapters/[\w-]+)\.md: Executing notebook", log)
+
+
+def test_each_chapter_executed_once():
+    """`make book` then `make pdf`: every chapter executed exactly once, by the pre-execution."""
+    logs = {name: BUILD / "logs" / f"{name}.log" for name in ("execute", "html", "pdf")}
+    if not all(p.exists() for p in logs.values()):
+        skip_or_fail("no build logs: run `make book pdf` first")
+    text = {name: p.read_text(errors="replace") for name, p in logs.items()}
+    assert not executions(text["html"]) and not executions(text["pdf"]), "the builds executed"
+    done = executions(text["execute"])
+    assert sorted(done) == sorted(set(done)), f"executed twice: {done}"
+    assert "FAILED" not in text["execute"]
 
 
 def test_landing_page_links(site):
     links = parse(site / "index.html").links
-    assert "pdf/book.pdf" in links
+    for path in ("pdf/book.pdf", "pdf/book-instructor.pdf", "course-notebooks.zip"):
+        assert path in links
     for doc in CHAPTERS:
-        assert f"_sources/{doc}.ipynb" in links
-        assert f"pdf/{handout_name(doc)}.pdf" in links
+        name = doc.split("/")[-1]
+        for path in (f"notebooks/{name}.ipynb", f"pdf/{name}.pdf", f"pdf/{name}-instructor.pdf"):
+            assert path in links, f"landing page: no link to {path}"
+
+
+@pytest.mark.parametrize("doc", CHAPTERS)
+def test_chapter_download_menu(site, doc):
+    name = doc.split("/")[-1]
+    links = {h.split("/", doc.count("/"))[-1] for h in parse(site / f"{doc}.html").links}
+    wanted = {f"notebooks/{name}.ipynb", f"pdf/{name}.pdf", f"pdf/{name}-instructor.pdf"}
+    if (site / "notebooks" / f"{name}-practice.ipynb").exists():
+        wanted.add(f"notebooks/{name}-practice.ipynb")
+    assert wanted <= links, f"{doc}: missing {wanted - links}"
 
 
 def test_mathjax_is_local(site):
@@ -149,53 +155,23 @@ def test_mathjax_is_local(site):
 
 # ---------------------------------------------------------------- tiny book
 
-PROBE_CHAPTER = textwrap.dedent(
-    """\
-    ---
-    jupytext:
-      text_representation:
-        extension: .md
-        format_name: myst
-    kernelspec:
-      display_name: Python 3
-      language: python
-      name: python3
-    ---
-
-    # Probe
-
-    ```{code-cell} ipython3
-    import sys
-    sys.path.insert(0, "..")
-    import lossfuncs
-    print("probe value", lossfuncs.VALUE)
-    ```
-
-    ```{code-cell} ipython3
-    import numpy as np, matplotlib.pyplot as plt
-    x = np.linspace(0, 1, 50)
-    fig, ax = plt.subplots()
-    ax.plot(x, x**2)
-    ax.set_xlabel("x")
-    plt.show()
-    ```
-    """
-)
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def make_tiny_book(path: Path, value: int = 1) -> Path:
+    """This repo's configuration and extensions, the probe chapter, a fake lossfuncs."""
     path.mkdir(parents=True)
-    shutil.copy2(ROOT / "_config.yml", path / "_config.yml")
+    for name in ("_config.yml", "requirements.txt"):
+        shutil.copy2(ROOT / name, path / name)
     shutil.copytree(ROOT / "_ext", path / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
-    (path / "index.md").write_text("# Tiny book\n\nLanding page.\n")
-    (path / "_toc.yml").write_text(
-        "format: jb-book\nroot: index\nchapters:\n  - file: chapters/probe\n"
-    )
+    (path / "index.md").write_text("# Tiny book\n\nLanding page.\n\n```{course-downloads}\n```\n")
+    (path / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n"
+                                   "  - file: chapters/probe\n  - file: chapters/other\n")
     (path / "chapters").mkdir()
-    (path / "chapters" / "probe.md").write_text(PROBE_CHAPTER)
-    (path / "lossfuncs").mkdir()
+    for name in ("probe.md", "other.md"):
+        shutil.copy2(FIXTURES / name, path / "chapters" / name)
+    shutil.copytree(FIXTURES / "lossfuncs", path / "lossfuncs")
     (path / "lossfuncs" / "__init__.py").write_text(f"VALUE = {value}\n")
-    (path / "requirements.txt").write_text((ROOT / "requirements.txt").read_text())
     return path
 
 
@@ -212,7 +188,7 @@ def build(path: Path) -> str:
 
 
 def executed(log: str) -> bool:
-    return "Executing notebook" in log
+    return bool(executions(log))
 
 
 def page_text(path: Path) -> str:
@@ -228,40 +204,67 @@ def figure_files(book: Path) -> dict[str, bytes]:
     return files
 
 
+def pre_execute(path: Path) -> str:
+    proc = subprocess.run([sys.executable, "-m", "scripts.execute", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
+
+
 @pytest.fixture(scope="module")
 def tiny_books(tmp_path_factory):
-    """Two clean builds of the tiny book, in two folders."""
+    """Two clean builds of the tiny book: (a) pre-executed in parallel, then built;
+    (b) built alone (myst-nb executes)."""
     base = tmp_path_factory.mktemp("tiny")
-    a = make_tiny_book(base / "a")
-    b = make_tiny_book(base / "b")
-    log_a = build(a)
-    figures_a = figure_files(a)
-    build(b)
-    figures_b = figure_files(b)
-    return a, log_a, figures_a, figures_b
+    a, b = make_tiny_book(base / "a"), make_tiny_book(base / "b")
+    logs = {"pre": pre_execute(a), "a": build(a), "b": build(b)}
+    return a, b, logs, figure_files(a), figure_files(b)
+
+
+def test_pre_execution_is_the_only_execution(tiny_books):
+    """jupyter-cache's executor hashes the chapter as myst-nb does: the build executes nothing."""
+    _, _, logs, _, _ = tiny_books
+    assert executions(logs["pre"]) == ["chapters/probe"], logs["pre"][-3000:]
+    assert not executed(logs["a"]), logs["a"][-3000:]
+    assert executions(logs["b"]) == ["chapters/probe"]
+
+
+def test_failing_chapter_is_named_with_traceback(tmp_path):
+    book = make_tiny_book(tmp_path / "c")
+    probe = book / "chapters" / "probe.md"
+    probe.write_text(probe.read_text().replace('print("probe value", value)',
+                                               'raise ValueError("probe failure")'))
+    proc = subprocess.run([sys.executable, "-m", "scripts.execute", str(book)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0
+    assert "FAILED chapters/probe.md" in proc.stderr and "probe failure" in proc.stderr
 
 
 def test_cache_guard_reexecutes_after_package_edit(tiny_books):
-    a, first_log, _, _ = tiny_books
-    assert executed(first_log)
-    assert "probe value 1" in page_text(a)
-    # no change: cache hit, nothing executed
-    assert not executed(build(a))
-    # edit the package: every chapter is executed again, outputs updated
-    (a / "lossfuncs" / "__init__.py").write_text("VALUE = 2\n")
-    log = build(a)
+    _, b, _, _, _ = tiny_books
+    assert "probe value 1" in page_text(b)
+    assert not executed(build(b))  # no change: cache hit, nothing executed
+    (b / "lossfuncs" / "__init__.py").write_text("VALUE = 2\n")
+    log = build(b)  # package edited: executed again, outputs updated
     assert executed(log), log[-3000:]
-    assert "probe value 2" in page_text(a)
-    # requirements.txt is guarded too
-    with open(a / "requirements.txt", "a") as f:
+    assert "probe value 2" in page_text(b)
+    with open(b / "requirements.txt", "a") as f:  # requirements.txt is guarded too
         f.write("# touched\n")
-    assert executed(build(a))
+    assert executed(build(b))
 
 
 def test_clean_builds_have_identical_figures(tiny_books):
-    _, _, fa, fb = tiny_books
+    _, _, _, fa, fb = tiny_books
     assert any(k.endswith(".svg") for k in fa), sorted(fa)
     assert any(k.endswith(".pdf") for k in fa), "no vector PDF figure for LaTeX"
     assert sorted(fa) == sorted(fb), "figure file names differ between clean builds"
     different = [k for k in fa if fa[k] != fb[k]]
     assert not different, f"figure files differ between clean builds: {different}"
+
+
+def test_probe_notebook_has_glued_values(tiny_books):
+    from scripts.notebooks import book
+
+    a, _, _, _, _ = tiny_books
+    text = "\n".join(c.source for c in book(a)["probe"].notebook().cells)
+    assert "The value is 1 and two thirds is 0.667." in text

@@ -6,8 +6,8 @@ downloads a browser here).  The site in _build/html is served by a local
 http.server on a free port; any request to another host is aborted and
 recorded.  For every page: no request leaves the site, no console error or
 uncaught exception, every <img> loaded, every math element rendered by the
-local MathJax; chapter pages offer their .ipynb and handout PDF, the
-landing page the book PDF, and those links resolve.
+local MathJax; chapter pages offer their notebooks and handout PDFs, the
+landing page the book PDFs and course-notebooks.zip, and those links resolve.
 
 Run after `make book pdf` (as `make test` does).
 """
@@ -18,7 +18,6 @@ import functools
 import http.server
 import os
 import shutil
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urljoin
@@ -27,8 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-sys.path.insert(0, str(ROOT / "scripts"))
-from testsupport import require_tool, skip_or_fail  # noqa: E402
+from scripts.testsupport import require_tool, skip_or_fail
 
 PAGES = sorted(
     p.relative_to(SITE).as_posix()
@@ -171,7 +169,8 @@ def test_page(browser, server, page_path):
         assert notebooks, f"{page_path}: no .ipynb download link"
         assert pdfs, f"{page_path}: no handout PDF link"
     if page_path == "index.html":
-        assert any(h.endswith("/pdf/book.pdf") for h in pdfs), "landing page: no book PDF link"
+        for name in ("/pdf/book.pdf", "/pdf/book-instructor.pdf", "/course-notebooks.zip"):
+            assert any(h.endswith(name) for h in local), f"landing page: no link to {name}"
     # every local link resolves (pages, downloads, PDFs)
     missing = []
     for h in sorted(set(local)):
@@ -189,11 +188,13 @@ def test_downloads_are_served(server):
     import urllib.request
 
     checked = 0
-    for ipynb in sorted((SITE / "_sources").rglob("*.ipynb")):
+    for ipynb in sorted((SITE / "notebooks").glob("*.ipynb")):
         rel = ipynb.relative_to(SITE).as_posix()
         with urllib.request.urlopen(urljoin(server, rel)) as r:
             assert r.status == 200 and b'"cells"' in r.read()
         checked += 1
+    with urllib.request.urlopen(urljoin(server, "course-notebooks.zip")) as r:
+        assert r.status == 200 and r.read(2) == b"PK"
     for pdf in sorted((SITE / "pdf").glob("*.pdf")):
         with urllib.request.urlopen(urljoin(server, f"pdf/{pdf.name}")) as r:
             assert r.status == 200 and r.read(5) == b"%PDF-"
