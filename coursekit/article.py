@@ -10,17 +10,23 @@ import numpy as np
 
 
 def exponential_loss(y_pred, y_true):
-    """Article: mean of exp(-y f). Note the (y_pred, y_true) argument order."""
+    """Article: mean of exp(-y f).
+
+    Note the (y_pred, y_true) argument order.
+    """
     return np.mean(np.exp(- y_pred * y_true))
 
 
 def Hinge(y_pred, y_true):  # noqa: N802 - the article's name
-    """Article: max(0, 1 - y f). ``np.max`` of a list [scalar, array] fails on arrays."""
+    """Article: max(0, 1 - y f).
+
+    ``np.max`` of a list [scalar, array] fails on arrays.
+    """
     return np.max([0., 1. - y_pred * y_true])
 
 
 def kl_divergence(y_true, y_pred):
-    """Article: p log(p/q), elementwise, with no sum and no guard for zeros."""
+    """Article: p log(p/q), elementwise; no sum, no guard for zeros."""
     return y_true * np.log(y_true / y_pred)
 
 
@@ -30,30 +36,36 @@ def mean_square_error(y_true, y_pred):
 
 
 def mean_square_error_mae_block(y_true, y_pred):
-    """Article, MAE block: the same name ``mean_square_error``, but an absolute value.
+    """Article, MAE block: the same name ``mean_square_error``, but an
+    absolute value.
 
-    Run in order, this block *redefines* ``mean_square_error`` as the MAE.
+    Run in order, this block *redefines* ``mean_square_error`` as
+    the MAE.
     """
     return np.mean(np.abs(y_true - y_pred), axis=-1)
 
 
 def huber_loss_error(y_true, y_pred, delta=0.1):
-    """Article: Huber with the linear branch written delta * (|r| - delta**2 / 2).
+    """Article: Huber, with linear branch delta * (|r| - delta**2 / 2).
 
-    The correct branch is delta * (|r| - delta / 2); the two agree only at delta = 1.
-    Returns a Python list of per-element values.
+    The correct branch is delta * (|r| - delta / 2); the two agree only
+    at delta = 1. Returns a Python list of per-element values.
     """
     res = []
     for i in zip(y_true, y_pred):
         if abs(i[0] - i[1]) <= delta:
             res.append(0.5 * ((i[0] - i[1]) ** 2))
         else:
-            res.append(delta * ((abs(i[0] - i[1])) - 0.5 * (delta ** 2)))
+            res.append(delta * ((abs(i[0] - i[1]))
+                                - 0.5 * (delta ** 2)))
     return res
 
 
 def log_cosh(y_true, y_pred):
-    """The textbook formula log(cosh(r)): cosh overflows for |r| > ~710."""
+    """The textbook formula log(cosh(r)).
+
+    cosh overflows for |r| > ~710.
+    """
     return np.mean(np.log(np.cosh(y_pred - y_true)), axis=-1)
 
 

@@ -62,14 +62,18 @@ class Loss:
         self._jax_functions = {}
 
     def __call__(self, *args, **kwargs):
-        """The per-sample loss, by the same steps for every loss: check the parameters,
-        pick the kernel, make arrays, check their values, evaluate and reduce."""
+        """The per-sample loss, by the same steps for every loss: check
+        the parameters, pick the kernel, make arrays (one namespace,
+        shapes, dtype), check their values, evaluate and reduce."""
         arrays, params, from_logits = self._bind(args, kwargs)
-        kernel, grad = self.spec.logits if from_logits else (self.spec.kernel, self.spec.grad)
-        xp, arrays, eps = coerce(self.spec, arrays)  # arrays, one namespace, shapes, dtype
-        arrays = _validation.validate(self._domains(from_logits), arrays, self.spec.args, eps)
-        arrays = as_labels(self.spec, xp, arrays)  # integer class labels, where sparse
-        if xp is np:  # blocked NumPy evaluation, overflow-safe, averaged or per row
+        kernel, grad = (self.spec.logits if from_logits
+                        else (self.spec.kernel, self.spec.grad))
+        xp, arrays, eps = coerce(self.spec, arrays)
+        arrays = _validation.validate(
+            self._domains(from_logits), arrays, self.spec.args, eps)
+        # integer class labels, where sparse
+        arrays = as_labels(self.spec, xp, arrays)
+        if xp is np:  # blocked, overflow-safe, averaged or per row
             return finish(numpy_loss(self.spec, kernel, arrays, params))
         return self._jax_function(kernel, grad)(*arrays, *params)
 
