@@ -1,4 +1,5 @@
-"""Helpers shared by the output tests (tests/test_book.py, test_site.py, test_pdf.py).
+"""Helpers shared by the output tests (tests/test_book.py, test_site.py, test_pdf.py,
+test_explorables.py): system tools, and the built site served to a real browser.
 
 Tests that need a system tool (pdftotext, chromium...) skip with a reason
 when it is missing -- except in CI (``CI=true``), where a missing tool or a
@@ -7,10 +8,17 @@ missing build output is a failure.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
+import threading
+from pathlib import Path
 
 import pytest
+
+SITE = Path(__file__).resolve().parent.parent / "_build" / "html"
 
 
 def in_ci() -> bool:
@@ -34,3 +42,56 @@ def require_tool(name: str, hint: str = "") -> str:
     skip_or_fail(f"system tool {name!r} not found" + (f" ({hint})" if hint else "")
                  + "; run `make system-deps`")
     raise AssertionError("unreachable")
+
+
+#: Headless Chromium as root, with nothing of its own reaching the network.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str:
+    """The system's Chromium (CHROMIUM=/path overrides); Playwright never downloads one."""
+    env = os.environ.get("CHROMIUM")
+    if env:
+        return require_tool(env)
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return require_tool("chromium", "Debian package chromium")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@contextlib.contextmanager
+def serve_site(hint: str = "make book"):
+    """The built site on a free 127.0.0.1 port; yields its base URL."""
+    if not (SITE / "index.html").exists():
+        skip_or_fail(f"the site is not built: run `{hint}` first")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextlib.contextmanager
+def launch_browser():
+    """Playwright's Chromium, the system binary, with :data:`CHROMIUM_FLAGS`."""
+    exe = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -21,14 +21,9 @@ Run after `make book` (as `make test` does).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import math
-import os
-import shutil
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -39,8 +34,7 @@ import lossfuncs as lf
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-sys.path.insert(0, str(ROOT / "scripts"))
-from testsupport import require_tool, skip_or_fail  # noqa: E402
+from scripts.testsupport import launch_browser, serve_site, skip_or_fail
 
 RTOL = 1e-6
 ATOL = 1e-12
@@ -54,50 +48,16 @@ PAGES = {
     "kl-forward-reverse": "chapters/kl_divergence.html",
 }
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-dev-shm-usage",
-]
-
-
-def chromium_path() -> str:
-    env = os.environ.get("CHROMIUM")
-    if env:
-        return require_tool(env)
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return require_tool("chromium", "Debian package chromium")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    if not (SITE / "index.html").exists():
-        skip_or_fail("the site is not built: run `make book` first")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_site("make book") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    exe = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS)
+    with launch_browser() as b:
         yield b
-        b.close()
 
 
 class Figure:

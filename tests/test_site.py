@@ -14,11 +14,6 @@ Run after `make book pdf` (as `make test` does).
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -26,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-from scripts.testsupport import require_tool, skip_or_fail
+from scripts.testsupport import launch_browser, serve_site, skip_or_fail
 
 PAGES = sorted(
     p.relative_to(SITE).as_posix()
@@ -34,50 +29,16 @@ PAGES = sorted(
     if not p.relative_to(SITE).parts[0].startswith("_")
 ) if SITE.exists() else []
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--disable-dev-shm-usage",
-]
-
-
-def chromium_path() -> str:
-    env = os.environ.get("CHROMIUM")
-    if env:
-        return require_tool(env)
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return require_tool("chromium", "Debian package chromium")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
 @pytest.fixture(scope="module")
 def server():
-    if not (SITE / "index.html").exists():
-        skip_or_fail("the site is not built: run `make book pdf` first")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_site("make book pdf") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    exe = chromium_path()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_FLAGS)
+    with launch_browser() as b:
         yield b
-        b.close()
 
 
 def test_site_has_pages():
