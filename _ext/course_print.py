@@ -24,8 +24,11 @@ built into its own output folder.
 * **Cell roles** (CONVENTIONS.md section 2): verification (``remove-cell``, ``check``,
   ``hide-cell``) and timing cells are dropped, plotting cells print their figure only
   (``hide-input``), ``glue`` lines are dropped from teaching code.
-* **Cross-references** to chapters print as "Chapter 11 (Mean absolute error)"; pages
-  that are not chapters (the landing page's own sections aside) stay out of the book.
+* **Cross-references** to chapters print as "Chapter 11 (Mean absolute error)", in a
+  handout references to a section of another chapter as "<section> in Chapter 11 (Mean
+  absolute error)"; pages that are not chapters (the landing page's own sections aside)
+  stay out of the book.
+* **Exercises** are numbered per chapter: "Exercise 11.1", "Solution to Exercise 11.1".
 * **Frame**: a handout starts with a title block (course, chapter number and title,
   edition, site URL, version and date), has running heads, numbered sections, figures,
   equations and exercises, and no title or contents page.  The book opens chapters on
@@ -245,20 +248,24 @@ class PrintProfile(SphinxPostTransform):
         self.chapter_references(is_book)
 
     def number_exercises(self) -> None:
-        """Exercise n of chapter c prints as "Exercise c.n" (and its solution's title too).
+        """The n-th exercise of chapter c prints as "Exercise c.n", and so do its solution's
+        title ("Solution to Exercise c.n") and references to it.
 
-        sphinx-exercise numbers exercises per document (env.toc_fignumbers, without
-        chapter numbers unless the toctree is numbered); the chapter number is put in
-        front once per build, for print only.
+        sphinx-exercise takes its numbers from env.toc_fignumbers.  Without a numbered
+        toctree Sphinx keeps one counter for the whole book there (the exercises of
+        chapter 14 are 40, 41, 42), so each chapter's exercises are renumbered from 1,
+        in the order of that counter (the order of the source), once per build and for
+        print only (the environment was pickled before writing started).
         """
         env = self.env
         if getattr(env, "_course_print_exercises_numbered", False):
             return
         for number, doc in enumerate(chapters(env), 1):
             numbers = env.toc_fignumbers.get(doc, {}).get("exercise", {})
-            for key, value in list(numbers.items()):
-                if len(value) == 1:
-                    numbers[key] = (number, *value)
+            if any(len(value) != 1 for value in numbers.values()):
+                continue  # a numbered toctree: Sphinx numbers per chapter already
+            for n, key in enumerate(sorted(numbers, key=numbers.get), 1):
+                numbers[key] = (number, n)
         env._course_print_exercises_numbered = True
 
     def drop_other_pages(self, root: str) -> None:
@@ -338,6 +345,9 @@ class PrintProfile(SphinxPostTransform):
 
         env = self.env
         for ref in list(self.document.findall(addnodes.pending_xref)):
+            if ref.get("refdomain") == "std" and ref.get("reftype") == "ref" and not is_book:
+                self.section_reference(ref)
+                continue
             if ref.get("refdomain") != "std" or ref.get("reftype") != "doc":
                 continue
             target = docname_join(ref.get("refdoc", env.docname), ref["reftarget"])
@@ -355,6 +365,28 @@ class PrintProfile(SphinxPostTransform):
                 ref += label
             else:
                 ref.replace_self(label)
+
+    def section_reference(self, ref: addnodes.pending_xref) -> None:
+        """In a handout, a {ref} to a section of another chapter prints as "<section title>
+        in Chapter 1 (What is a loss function?)" (or its own text for the section title).
+
+        That section is not in the handout's LaTeX document: Sphinx's LaTeX builder finds
+        no URI for it and prints the role's content, the bare label ("intro-wrapper").
+        """
+        env = self.env
+        docname, _, section = env.get_domain("std").labels.get(ref["reftarget"], ("", "", ""))
+        number = chapter_number(env, docname)
+        if number is None or docname == env.docname or not section:
+            return
+        label = nodes.inline("", "", classes=["chapter-ref"])
+        if ref.get("refexplicit"):
+            label += [c.deepcopy() for c in ref.children]
+        else:
+            label += nodes.emphasis(section, section)
+        label += nodes.Text(f" in Chapter {number} (")
+        label += nodes.emphasis("", "", *[c.deepcopy() for c in env.titles[docname].children])
+        label += nodes.Text(")")
+        ref.replace_self(label)
 
 
 # --------------------------------------------------------------------------- LaTeX

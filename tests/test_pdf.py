@@ -7,10 +7,14 @@ Checked from the PDFs' text and fonts (poppler-utils: pdfinfo, pdftotext, pdftoh
 * a handout opens with its title block ("Chapter n  <title>", no title or contents
   page), is A4, has no blank page and no near-empty last page;
 * student editions carry every exercise and no solution; instructor editions carry
-  every solution, labelled "Solution to Exercise n";
+  every solution, labelled "Solution to Exercise n"; the exercises of chapter c are
+  numbered c.1, c.2, ... (solution text and code are looked for by words, as written
+  in the source and as pdftotext reads them alike, and only where they are the
+  solution's own: not also in an exercise statement or the chapter's body);
 * no code line was wrapped (no continuation marker), no line overflows the margin;
 * nothing of the machinery prints: no ``glue(``, ``assert``, ``:math:``, ``Args:``;
-* cross-references to chapters print as "Chapter n (Title)", never as file names;
+* cross-references to chapters (and to sections of other chapters) print as
+  "Chapter n (Title)", never as file names or labels;
 * figure text is at least 8 pt at printed size; line plots are told apart without colour
   (checked from the style module);
 * loss chapters' student handouts are within the page target of scripts/build_pdfs.py;
@@ -24,10 +28,13 @@ import json
 import re
 import subprocess
 import sys
+import unicodedata
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -38,7 +45,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import build_pdfs as bp  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "_ext"))
-from course_print import WEB_ONLY  # noqa: E402
+from course_print import DROP_INPUT_TAGS, DROP_TAGS, TIMING, WEB_ONLY, strip_glue  # noqa: E402
 from testsupport import require_tool, skip_or_fail  # noqa: E402
 
 CHAPTERS = bp.toc_chapters()
@@ -48,6 +55,8 @@ OVERFULL_TOLERANCE_PT = 5.0
 WRAP_MARKER = "\u21aa"  # ↪, Sphinx's mark for a code line continued
 FORBIDDEN = {"glue(": r"glue\(", "assert": r"\bassert\b", ":math:": r":math:", "Args:": r"\bArgs:"}
 MIN_FIGURE_PT = 8
+PHRASE_WORDS = 5  # a solution's text is looked for in runs of this many words
+CHECKED_PER_SOLUTION = 3  # phrases and code lines looked for per solution
 
 
 # --------------------------------------------------------------------------- helpers
@@ -81,6 +90,13 @@ def flat(pdf: Path) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+@lru_cache(maxsize=None)
+def stream_text(pdf: Path) -> str:
+    """The PDF's text in the order it was set (pdftotext -raw): a formula's lines stay
+    inside its paragraph, as they do not in pdftotext's reading order."""
+    return run("pdftotext", "-raw", str(pdf), "-")
+
+
 def body_lines(page: str) -> list[str]:
     """Lines of a handout page without its running head and foot."""
     lines = [ln for ln in page.splitlines() if ln.strip()]
@@ -99,33 +115,88 @@ def solution_blocks(text: str) -> list[str]:
     return [b for _, b in blocks] + gated
 
 
-def phrases(block: str, n: int = 5) -> list[str]:
-    """Runs of n plain words from a solution (no markup), to look for in a PDF."""
-    text = re.sub(r"```.*?```", " ", block, flags=re.S)
-    text = re.sub(r"^:[\w-]+:.*$", " ", text, flags=re.M)
+# Source and print compared alike.  pdftotext gives compatibility forms (ligatures,
+# math italic letters: 𝑟), typographic quotes and dashes, hyphenation at line ends and
+# Sphinx's wrap marks in listings; the MyST source has markup that prints otherwise.
+PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+                       "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u00ad": None})
+CUT = "\x00"
+
+
+def words(text: str) -> str:
+    """Text as its words only, lower case, one space apart: compatibility forms folded
+    (ligatures, 𝑟 -> r), hyphenated words and words hyphenated at a line end joined
+    ("precision-recall", "preci-\\nsion"), punctuation dropped."""
+    text = unicodedata.normalize("NFKC", text).translate(PLAIN)
+    text = re.sub(r"(?<=[^\W_])-\s*(?=[^\W_])", "", text)
+    return " ".join(re.findall(r"[^\W_]+", text.lower()))
+
+
+def squeezed(code: str) -> str:
+    """Code as its characters without white space (and without the wrap marks ↪ and ␣)."""
+    text = unicodedata.normalize("NFKC", code).translate(PLAIN)
+    return re.sub(r"[\s\u21aa\u2423]+", "", text)
+
+
+def prose(md: str) -> list[str]:
+    """The runs of plain prose in MyST source, cut wherever the source is not what prints:
+    fenced blocks, math, roles, inline code, link targets, directive, option and label
+    lines, comments."""
+    text = re.sub(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", CUT, md, flags=re.M | re.S)
+    text = re.sub(r"\$\$.*?\$\$", CUT, text, flags=re.S)
+    text = re.sub(r"\$(?:[^$\n]|\n(?![ \t]*\n))+\$", CUT, text)
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`|`[^`]*`|\]\([^)]*\)|<!--.*?-->", CUT, text, flags=re.S)
+    text = re.sub(r"^[ \t]*(?::{3,}.*|:[\w-]+:.*|\([^)\s]+\)=|%.*)$", CUT, text, flags=re.M)
+    return text.split(CUT)
+
+
+def phrases(block: str, elsewhere: str, n: int = PHRASE_WORDS) -> list[str]:
+    """Runs of n words (see words()) of a solution's prose, not overlapping, that occur
+    nowhere in ``elsewhere`` (the chapter's source outside its solutions)."""
+    other = f" {words(elsewhere)} "
     found = []
-    for sentence in re.split(r"[.;:!?\n]", text):
-        words = sentence.split()
-        run_: list[str] = []
-        for w in words + ["$"]:
-            if re.fullmatch(r"[A-Za-z][A-Za-z'-]*,?", w):
-                run_.append(w.rstrip(","))
-                continue
-            if len(run_) >= n:
-                found.append(" ".join(run_[:n]))
-            run_ = []
+    for segment in prose(block):
+        tokens = words(segment).split()
+        i = 0
+        while i + n <= len(tokens):
+            phrase = " ".join(tokens[i:i + n])
+            if f" {phrase} " not in other and sum(t.isalpha() for t in tokens[i:i + n]) >= 3:
+                found.append(phrase)
+                i += n
+            else:
+                i += 1
     return found
 
 
-def solution_code(block: str) -> list[str]:
-    """Lines of the solution's shown code cells (tag `solution`), stripped."""
+def code_cells(md: str) -> list[tuple[set[str], str]]:
+    """(tags, code) of every code cell of a MyST source."""
+    cells = []
+    for body in re.findall(r"^`{3,}\{code-cell\}[^\n]*\n(.*?)^`{3,}[ \t]*$", md, re.M | re.S):
+        tags: set[str] = set()
+        if body.startswith("---\n"):
+            head, _, body = body[4:].partition("\n---\n")
+            tags = set((yaml.safe_load(head) or {}).get("tags") or [])
+        else:
+            options = re.match(r"(?:[ \t]*:[\w-]+:.*\n)*", body).group(0)
+            body = body[len(options):]
+            m = re.search(r"^\s*:tags:\s*\[(.*?)\]", options, re.M)
+            tags = {t.strip(" '\"") for t in m.group(1).split(",")} if m else set()
+        cells.append((tags, body))
+    return cells
+
+
+def solution_code(block: str, elsewhere: str) -> list[str]:
+    """Lines of code a solution prints (the print profile's cell roles: no verification,
+    timing or hidden input, no glue), stripped, that occur nowhere in ``elsewhere``."""
+    other = squeezed(elsewhere)
     lines = []
-    for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", block, re.S):
-        if "remove-cell" in cell:
+    for tags, code in code_cells(block):
+        if tags & (DROP_TAGS | DROP_INPUT_TAGS) or TIMING.search(code):
             continue
-        lines += [ln.strip() for ln in cell.splitlines()
-                  if ln.strip() and not ln.startswith((":", "#", "---", "tags:"))
-                  and len(ln.strip()) > 12]
+        for line in strip_glue(code).splitlines():
+            line = line.strip()
+            if len(line) > 12 and squeezed(line) not in other:
+                lines.append(line)
     return lines
 
 
@@ -178,21 +249,44 @@ def without_solutions(text: str) -> str:
     return re.sub(r"```\{admonition\} Solution.*?```", "", text, flags=re.S)
 
 
-def check_references(pdf: Path, doc: str, chapters=CHAPTERS, root: Path = ROOT,
-                     student: bool = False) -> list[str]:
+def labels(root: Path = ROOT, chapters=CHAPTERS) -> dict[str, str]:
+    """{label: chapter} of the targets defined in the chapters' sources: ``(label)=``,
+    ``:label:``/``:name:`` options and equation labels."""
+    found = {}
+    for doc in chapters:
+        text = source(doc, root)
+        for name in re.findall(r"^\(([^)\s]+)\)=\s*$|^\s*:(?:label|name):\s*(\S+)|"
+                               r"^\$\$\s*\(([^)\s]+)\)", text, re.M):
+            found[next(n for n in name if n).lower()] = doc
+    return found
+
+
+def ref_targets(text: str) -> set[str]:
+    return {t.lower() for t in re.findall(r"\{ref\}`(?:[^`<]*<)?([^`>]+)>?`", text)}
+
+
+def reference_problems(text: str, doc: str, src: str, chapters=CHAPTERS,
+                       root: Path = ROOT) -> list[str]:
+    """References in a PDF's text (flat()) that did not print as "Chapter n (Title)":
+    file paths, chapter file names, labels; ``src`` is the chapter's MyST source (for a
+    student edition without its solutions)."""
     problems = []
-    text = flat(pdf)
     if re.search(r"\bchapters/\w", text):
         problems.append("a file path 'chapters/...' printed")
-    names = [d.split("/")[-1] for d in chapters]
-    for name in names:
-        pattern = rf"(\((?:see )?{name}\)|\bsee {name}\b|\bin {name}\.)"
+    for name in [d.split("/")[-1] for d in chapters]:
+        pattern = rf"(\((?:see )?{name}\)|\bsee {name}(?![\w-])|\bin {name}\.(?!\w))"
         if re.search(pattern, text):
             problems.append(f"raw chapter file name {name!r} used as a reference")
-    src = source(doc, root)
-    for target in doc_targets(without_solutions(src) if student else src):
-        full = str((Path(doc).parent / target)).replace("\\", "/")
-        full = re.sub(r"^(\.\./)+", "", full)
+    targets = labels(root, chapters)
+    for label in sorted(name for name in targets if re.search(r"[-_]", name)):
+        # flat() joins words hyphenated at a line end: a label may print without a hyphen.
+        pattern = re.escape(label).replace(r"\-", "-?")
+        if re.search(rf"(?<![\w-]){pattern}(?![\w-])", text, re.I):
+            problems.append(f"label {label!r} printed instead of what it refers to")
+    referred = {str((Path(doc).parent / t)).replace("\\", "/") for t in doc_targets(src)}
+    referred = {re.sub(r"^(\.\./)+", "", t) for t in referred}
+    referred |= {targets[t] for t in ref_targets(src) if t in targets}
+    for full in sorted(referred):
         if full in chapters and full != doc:
             expected = f"Chapter {chapter_no(full, chapters)} ("
             if expected not in text:
@@ -200,34 +294,74 @@ def check_references(pdf: Path, doc: str, chapters=CHAPTERS, root: Path = ROOT,
     return problems
 
 
-def check_editions(student: Path, instructor: Path, doc: str, root: Path = ROOT) -> list[str]:
+def check_references(pdf: Path, doc: str, chapters=CHAPTERS, root: Path = ROOT,
+                     student: bool = False) -> list[str]:
+    src = source(doc, root)
+    return reference_problems(flat(pdf), doc, without_solutions(src) if student else src,
+                              chapters, root)
+
+
+def without_frame(raw: str) -> str:
+    """pdftotext output without running heads and feet (lines at the top or bottom of at
+    least half of the pages, page numbers), so that a paragraph reads on across pages."""
+    pages = [p.splitlines() for p in raw.split("\f")]
+    edges = [set(range(min(6, len(p)))) | set(range(max(0, len(p) - 3), len(p))) for p in pages]
+
+    def shape(line: str) -> str:  # page numbers aside
+        return re.sub(r"\d+", "#", line.strip())
+
+    seen = Counter(shape(ln) for p, e in zip(pages, edges) for ln in {p[i] for i in e})
+    frame = {ln for ln, k in seen.items() if ln and k >= max(2, len(pages) // 2)}
+
+    def framing(line: str) -> bool:
+        return shape(line) in frame or bool(re.fullmatch(r"\s*\d+(\s*/\s*\d+)?\s*", line))
+
+    return "\n".join(ln for p, e in zip(pages, edges) for i, ln in enumerate(p)
+                     if not (i in e and framing(ln)))
+
+
+def exercise_numbers(text: str, label: str = "Exercise") -> set[tuple[int, int]]:
+    return {(int(c), int(k)) for c, k in re.findall(rf"\b{label} (\d+)\.(\d+)\b", text)}
+
+
+def compare_editions(src: str, student: str, instructor: str, chapter: int) -> list[str]:
+    """What is wrong with the two editions of a chapter, from its MyST source and the text
+    of its student and instructor PDFs (stream_text())."""
     problems = []
-    text = source(doc, root)
-    s_text, i_text = flat(student), flat(instructor)
-    n_ex = exercise_count(text)
-    for edition, t in (("student", s_text), ("instructor", i_text)):
-        found = len(set(re.findall(r"\bExercise (\d+(?:\.\d+)?)\b(?! ?\()", t)))
-        if found < n_ex:
-            problems.append(f"{edition}: {found} of {n_ex} exercises printed")
-    blocks = solution_blocks(text)
-    if re.search(r"Solution to|^\s*Solution\s*$", "\n".join(pages_of(student)), re.M):
+    blocks = solution_blocks(src)
+    expected = {(chapter, k) for k in range(1, exercise_count(src) + 1)}
+    for edition, text in (("student", student), ("instructor", instructor)):
+        found = exercise_numbers(text)
+        if not expected <= found:
+            problems.append(f"{edition}: exercises {sorted(f'{c}.{k}' for c, k in found)} "
+                            f"printed, not {chapter}.1 to {chapter}.{len(expected)}")
+    if re.search(r"Solution to|^\s*Solution\s*$", student, re.M):
         problems.append("student edition prints a solution heading")
-    labelled = len(re.findall(r"Solution to Exercise \d+", i_text))
-    if labelled < len(blocks):
-        problems.append(f"instructor edition labels {labelled} of {len(blocks)} solutions")
+    labelled = exercise_numbers(instructor, "Solution to Exercise")
+    if len(labelled & expected) < len(blocks) or labelled - expected:
+        problems.append(f"instructor edition labels solutions "
+                        f"{sorted(f'{c}.{k}' for c, k in labelled)} ({len(blocks)} solutions)")
+    elsewhere = without_solutions(src)
+    s_words, i_words = f" {words(without_frame(student))} ", f" {words(without_frame(instructor))} "
+    s_code, i_code = squeezed(student), squeezed(instructor)
     for block in blocks:
-        for phrase in phrases(block)[:3]:
-            if phrase in s_text:
+        for phrase in phrases(block, elsewhere)[:CHECKED_PER_SOLUTION]:
+            if f" {phrase} " in s_words:
                 problems.append(f"student edition prints solution text {phrase!r}")
-            if phrase not in i_text:
+            if f" {phrase} " not in i_words:
                 problems.append(f"instructor edition lacks solution text {phrase!r}")
-        for line in solution_code(block)[:3]:
-            squeezed = re.sub(r"\s+", "", line)
-            if squeezed in re.sub(r"\s+", "", s_text):
+        for line in solution_code(block, elsewhere)[:CHECKED_PER_SOLUTION]:
+            if squeezed(line) in s_code:
                 problems.append(f"student edition prints solution code {line!r}")
-            if squeezed not in re.sub(r"\s+", "", i_text):
+            if squeezed(line) not in i_code:
                 problems.append(f"instructor edition lacks solution code {line!r}")
     return problems
+
+
+def check_editions(student: Path, instructor: Path, doc: str, root: Path = ROOT,
+                   chapters=CHAPTERS) -> list[str]:
+    return compare_editions(source(doc, root), stream_text(student), stream_text(instructor),
+                            chapter_no(doc, chapters))
 
 
 def check_last_page(pdf: Path, min_lines: int = 6) -> list[str]:
@@ -249,6 +383,87 @@ def figure_font_sizes(pdf: Path) -> list[tuple[int, str]]:
         if "DejaVuSans" in family and "Mono" not in family:
             runs.append((size, body))
     return runs
+
+
+# --------------------------------------------------------------------------- the checks themselves
+SYNTHETIC = """# Smooth L1
+
+## Exercises
+
+:::{exercise}
+:label: s-ex-1
+What is the gradient far out? Compute it for `rr = np.array([-5.0, 4.0])`, where the
+loss is linear.
+:::
+
+## Solutions
+
+::::{solution-start} s-ex-1
+:class: dropdown
+::::
+
+Dividing by $\\beta$ gives the slope: smooth-L1 is MAE far out, with a fixed slope of
+one, where the loss is linear.
+
+```{code-cell} ipython3
+:tags: [solution]
+
+rr = np.array([-5.0, 4.0])
+grad_far = np.sign(rr) * np.ones_like(rr, dtype=float)
+```
+
+```{code-cell} ipython3
+:tags: [remove-cell, check, exercise-check]
+
+assert np.allclose(grad_far, [-1.0, 1.0]), "checked on the web only"
+```
+
+::::{solution-end}
+::::
+"""
+# The solution as pdftotext reads it: math italic letters, typographic punctuation, a
+# word hyphenated at a line end, a ligature, a code line wrapped with Sphinx's marks.
+PRINTED_SOLUTION = """Solution to Exercise 3.1
+Dividing by 𝛽 gives the slope: smooth-
+L1 is MAE far out, with a \ufb01xed slope of one, where the loss is linear.
+rr = np.array([-5.0, 4.0])
+grad_far = np.sign(rr) * np.ones_like(rr,\u2423
+\u21aadtype=float)
+"""
+PRINTED_EXERCISE = """Exercise 3.1
+What is the gradient far out? Compute it for rr = np.array([-5.0, 4.0]), where the loss
+is linear.
+"""
+
+
+def test_edition_check_reads_print_like_the_source():
+    """Phrases and code lines are compared as printed (not as written), and only those
+    of the solution's own: a line the exercise shares with its solution is not a leak."""
+    elsewhere = without_solutions(SYNTHETIC)
+    assert phrases(solution_blocks(SYNTHETIC)[0], elsewhere) == [
+        "gives the slope smoothl1 is", "mae far out with a", "fixed slope of one where"]
+    assert solution_code(solution_blocks(SYNTHETIC)[0], elsewhere) == [
+        "grad_far = np.sign(rr) * np.ones_like(rr, dtype=float)"]
+    assert not compare_editions(SYNTHETIC, PRINTED_EXERCISE,
+                                PRINTED_EXERCISE + "\f" + PRINTED_SOLUTION, 3)
+
+
+def test_edition_check_reports_a_planted_solution():
+    leaked = PRINTED_EXERCISE + "\f" + PRINTED_SOLUTION.split("\n", 1)[1]  # without its title
+    problems = compare_editions(SYNTHETIC, leaked, PRINTED_EXERCISE, 3)
+    for phrase in ("gives the slope smoothl1 is", "mae far out with a", "fixed slope of one where"):
+        assert f"student edition prints solution text {phrase!r}" in problems
+        assert f"instructor edition lacks solution text {phrase!r}" in problems
+    code = "'grad_far = np.sign(rr) * np.ones_like(rr, dtype=float)'"
+    assert f"student edition prints solution code {code}" in problems
+    assert f"instructor edition lacks solution code {code}" in problems
+    assert "instructor edition labels solutions [] (1 solutions)" in problems
+    assert len(problems) == 9, problems  # nothing about the line the exercise shows too
+    book_wide = compare_editions(SYNTHETIC, PRINTED_EXERCISE.replace("3.1", "3.40"),
+                                 (PRINTED_EXERCISE + PRINTED_SOLUTION).replace("3.1", "3.40"), 3)
+    assert book_wide == ["student: exercises ['3.40'] printed, not 3.1 to 3.1",
+                         "instructor: exercises ['3.40'] printed, not 3.1 to 3.1",
+                         "instructor edition labels solutions ['3.40'] (1 solutions)"]
 
 
 # --------------------------------------------------------------------------- course PDFs
@@ -297,6 +512,12 @@ def test_book(edition):
     for i, doc in enumerate(CHAPTERS, 1):
         assert f"Chapter {i} {bp.chapter_title(doc)}" in text or bp.chapter_title(doc) in text
     problems = check_common(pdf)
+    counts = [exercise_count(source(doc)) for doc in CHAPTERS]
+    expected = {(c, k) for c, n in enumerate(counts, 1) for k in range(1, n + 1)}
+    printed = exercise_numbers(text)
+    if printed != expected:
+        problems.append(f"exercises not numbered per chapter: printed "
+                        f"{sorted(printed - expected)[:6]}, missing {sorted(expected - printed)[:6]}")
     if edition == "student":
         assert "Solution to Exercise" not in text
     else:
@@ -402,9 +623,12 @@ FIXTURE_CHAPTERS = bp.toc_chapters(bp.FIXTURE / "_toc.yml")
 
 @pytest.fixture(scope="module")
 def fixture_pdfs():
-    """The print fixture's PDFs (built here when missing: about 30 s)."""
-    needed = [bp.handout_pdf(d, e) for d in FIXTURE_CHAPTERS for e in EDITIONS]
-    if not all((FIXTURE_PDF / n).exists() for n in needed):
+    """The print fixture's PDFs (built here when missing or older than the fixture or the
+    print profile: about 30 s)."""
+    needed = [FIXTURE_PDF / bp.handout_pdf(d, e) for d in FIXTURE_CHAPTERS for e in EDITIONS]
+    inputs = [*bp.FIXTURE.rglob("*.md"), ROOT / "_ext" / "course_print.py"]
+    newest = max(p.stat().st_mtime for p in inputs)
+    if not all(p.exists() and p.stat().st_mtime >= newest for p in needed):
         require_tool("xelatex", "TeX: run `make system-deps`")
         subprocess.run([sys.executable, str(ROOT / "scripts" / "build_pdfs.py"), "--fixture"],
                        check=True, cwd=ROOT)
@@ -429,6 +653,7 @@ def test_fixture_print_profile(fixture_pdfs):
         assert "(1.1)" in text  # numbered equation
         assert "1.3 Definition" in text  # numbered sections
         assert "Chapter 2 (Other chapter)" in text  # cross-reference
+        assert "Recap in Chapter 2 (Other chapter)" in text  # a section of another chapter
         assert "Key points" in text
         assert "loss at r = 3" in text and "|---" not in text and "| 0.5 |" not in text
         assert "Version " in text and "loss-functions-tested.github.io" in text
@@ -439,16 +664,56 @@ def test_fixture_print_profile(fixture_pdfs):
     assert "FIXTURE-SOLUTION-ONE" in i_text and "FIXTURE-SOLUTION-TWO" in i_text
     assert "answer_2 = np.where" in i_text
     assert i_text.index("Solution to Exercise 1.1") > i_text.index("Key points")
+    # The second chapter's exercise is its first: numbered per chapter, not book-wide.
+    other_s = flat(fixture_pdfs / bp.handout_pdf("chapters/other"))
+    other_i = flat(fixture_pdfs / bp.handout_pdf("chapters/other", "instructor"))
+    assert "Exercise 2.1" in other_s and "Solution to Exercise 2.1" in other_i
+    for chapter in FIXTURE_CHAPTERS:
+        pair = [fixture_pdfs / bp.handout_pdf(chapter, e) for e in EDITIONS]
+        problems = check_editions(*pair, chapter, root=bp.FIXTURE, chapters=FIXTURE_CHAPTERS)
+        assert not problems, problems
+        for pdf in pair:
+            assert not check_common(pdf), check_common(pdf)
+            problems = check_references(pdf, chapter, FIXTURE_CHAPTERS, root=bp.FIXTURE,
+                                        student=pdf == pair[0])
+            assert not problems, problems
     for pdf in (student, instructor):
-        assert not check_common(pdf), check_common(pdf)
-        assert not check_editions(student, instructor, doc, root=bp.FIXTURE)
-        assert not check_references(pdf, doc, FIXTURE_CHAPTERS, root=bp.FIXTURE)
         small = [(s, t) for s, t in figure_font_sizes(pdf) if s < MIN_FIGURE_PT and len(t) > 2]
         assert not small, small
     for edition in EDITIONS:
         book = flat(fixture_pdfs / bp.book_name(edition))
         assert ("Solution to Exercise" in book) == (edition == "instructor")
+        assert {"Exercise 1.1", "Exercise 1.2", "Exercise 2.1"} <= {
+            f"Exercise {c}.{k}" for c, k in exercise_numbers(book)}
         assert not check_common(fixture_pdfs / bp.book_name(edition))
+
+
+def test_fixture_checks_catch_planted_faults(fixture_pdfs):
+    """The edition and reference checks report faults planted in the fixture's real text:
+    the editions swapped (solutions in the student edition, none in the instructor's), a
+    book-wide exercise number, a section reference printed as its label, a file name."""
+    doc = "chapters/fixture"
+    src = source(doc, bp.FIXTURE)
+    student, instructor = (stream_text(fixture_pdfs / bp.handout_pdf(doc, e)) for e in EDITIONS)
+    assert not compare_editions(src, student, instructor, 1)
+    swapped = "\n".join(compare_editions(src, instructor, student, 1))
+    for fault in ("student edition prints a solution heading",
+                  "student edition prints solution text 'fixturesolutiontwo apply the two",
+                  "student edition prints solution code 'answer_2 = np.where(",
+                  "instructor edition lacks solution text", "instructor edition lacks solution code",
+                  "instructor edition labels solutions"):
+        assert fault in swapped, f"not reported: {fault}\n{swapped}"
+    counted = compare_editions(src, student.replace("Exercise 1.2", "Exercise 1.7"), instructor, 1)
+    assert any(p.startswith("student: exercises") for p in counted), counted
+    text = flat(fixture_pdfs / bp.handout_pdf(doc))
+    assert "Recap in Chapter 2 (Other chapter)" in text
+    for planted, fault in ((text.replace("Recap in Chapter 2", "other-recap in"),
+                            "label 'other-recap' printed"),
+                           (text.replace("Recap in Chapter 2", "otherrecap in"),  # other-\nrecap
+                            "label 'other-recap' printed"),
+                           (text + " (see other)", "raw chapter file name 'other'")):
+        problems = reference_problems(planted, doc, src, FIXTURE_CHAPTERS, bp.FIXTURE)
+        assert any(p.startswith(fault) for p in problems), (fault, problems)
 
 
 def test_readme_quotes_the_built_page_counts():
