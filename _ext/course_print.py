@@ -251,19 +251,18 @@ class PrintProfile(SphinxPostTransform):
         """The n-th exercise of chapter c prints as "Exercise c.n", and so do its solution's
         title ("Solution to Exercise c.n") and references to it.
 
-        sphinx-exercise takes its numbers from env.toc_fignumbers.  Without a numbered
-        toctree Sphinx keeps one counter for the whole book there (the exercises of
-        chapter 14 are 40, 41, 42), so each chapter's exercises are renumbered from 1,
-        in the order of that counter (the order of the source), once per build and for
-        print only (the environment was pickled before writing started).
+        sphinx-exercise takes its numbers from env.toc_fignumbers, where Sphinx numbers
+        them within the section that holds them (the numbered toctree of the LaTeX
+        build gives 14.8.1 for the first exercise of section 14.8), so each chapter's
+        exercises are renumbered from 1, in the order of those numbers (the order of
+        the source), once per build and for print only (the environment was pickled
+        before writing started).
         """
         env = self.env
         if getattr(env, "_course_print_exercises_numbered", False):
             return
         for number, doc in enumerate(chapters(env), 1):
             numbers = env.toc_fignumbers.get(doc, {}).get("exercise", {})
-            if any(len(value) != 1 for value in numbers.values()):
-                continue  # a numbered toctree: Sphinx numbers per chapter already
             for n, key in enumerate(sorted(numbers, key=numbers.get), 1):
                 numbers[key] = (number, n)
         env._course_print_exercises_numbered = True
