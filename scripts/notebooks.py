@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -48,6 +49,9 @@ ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attent
                "danger", "error", "seealso", "admonition"}
 HIDDEN = {"remove-cell", "hide-cell", "check"}
 BUNDLE = "course-notebooks"
+#: The course website, where the interactive figures live (_config.yml course_site_url).
+SITE_URL = re.search(r"^\s*course_site_url:\s*(\S+)", (Path(__file__).resolve().parent.parent
+                     / "_config.yml").read_text(encoding="utf-8"), re.M).group(1)
 REQUIREMENTS = ("numpy", "array-api-compat", "matplotlib", "scipy", "keras", "jax[cpu]",
                 "jaxlib", "mpmath", "ipykernel", "myst-nb")  # myst-nb: the chapters' glue()
 README_TEXT = """\
@@ -87,7 +91,8 @@ class Chapter:
         self.exercises = {label: n for n, label in enumerate(labels, 1)}
         self.exercise_text: dict[str, str] = {}
         self.equations = {l: n for n, l in enumerate(re.findall(r"\$\$\s*\(([\w:.-]+)\)", self.text), 1)}
-        figures = re.findall(r"figure:\s*\n(?:\s+\w+:.*\n)*?\s+name:\s*(\S+)", self.text)
+        # a figure's name: in its cell's metadata, after a caption of one or more lines
+        figures = re.findall(r"figure:[ \t]*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*(\S+)", self.text)
         self.figures = {name: n for n, name in enumerate(figures, 1)}
         self.targets = {m.group(1): self.heading_after(m.end())
                         for m in re.finditer(r"^\((\S+)\)=\s*$", self.text, re.M)}
@@ -216,6 +221,10 @@ class Chapter:
             return ""
         if name == "dropdown" or "dropdown" in options.get("class", ""):
             return "" if practice and arg.lower().startswith("solution") else details(arg or name.title(), inner)
+        if name == "explorable":  # web only (_ext/explorables.py): link to it
+            url = f"{SITE_URL}chapters/{self.stem}.html#explorable-{arg}"
+            return quote(f"**Interactive figure** on the course website: "
+                         f"[{options.get('caption', arg)}]({url})")
         if name in ADMONITIONS:
             return quote(f"**{arg or name.title()}**\n\n{inner}")
         if name in ("toctree", "contents", "tableofcontents", "eval-rst", "raw", "glue:figure"):
@@ -336,6 +345,11 @@ def wheel(root: Path) -> Path:
     """lossfuncs wheel (lossfuncs + coursekit), rebuilt when the guarded files change."""
     out, stamp = root / "_build" / "wheel", root / "_build" / "wheel.fingerprint"
     if not (stamp.exists() and stamp.read_text() == fingerprint(root) and list(out.glob("*.whl"))):
+        # setuptools builds in the source tree and reuses build/lib by file time, so a
+        # stale copy there can ship old modules: start from an empty build directory.
+        shutil.rmtree(root / "build", ignore_errors=True)
+        for old in out.glob("*.whl"):
+            old.unlink()
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                         "-w", str(out), str(root)], check=True)
         stamp.write_text(fingerprint(root))
