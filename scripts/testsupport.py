@@ -13,6 +13,7 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 from pathlib import Path
 
@@ -69,13 +70,27 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # socketserver's listen backlog is 5 and SimpleHTTPRequestHandler speaks
+    # HTTP/1.0 (one connection per file): a page opening ~80 files on a busy
+    # machine overflows the backlog, the kernel drops SYNs and Chromium retries
+    # after 1, 2, 4, 8, 16 s -- long enough to time a page out.
+    request_queue_size = 256
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a page closed mid-download resets its connection: not a site fault
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve_site(hint: str = "make book"):
     """The built site on a free 127.0.0.1 port; yields its base URL."""
     if not (SITE / "index.html").exists():
         skip_or_fail(f"the site is not built: run `{hint}` first")
     handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = _Server(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
