@@ -104,6 +104,10 @@ def test_page(browser, server, page_path):
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
     page.on("requestfailed", lambda r: errors.append(f"failed request: {r.url}")
             if r.url.startswith(server) else None)
+    pending: set[str] = set()
+    page.on("request", lambda r: pending.add(r.url))
+    page.on("requestfinished", lambda r: pending.discard(r.url))
+    page.on("requestfailed", lambda r: pending.discard(r.url))
     try:
         response = page.goto(urljoin(server, page_path), wait_until="load")
         assert response is not None and response.ok, f"{page_path}: HTTP {response and response.status}"
@@ -111,7 +115,11 @@ def test_page(browser, server, page_path):
         assert n_math != -1, f"{page_path}: MathJax did not load"
         images = page.evaluate(IMAGES)
         math = page.evaluate(MATH)
-        page.wait_for_load_state("networkidle")
+        try:
+            page.wait_for_load_state("networkidle", timeout=90_000)
+        except Exception as timeout:
+            raise AssertionError(f"{page_path}: requests still open after 90 s: {sorted(pending)}") \
+                from timeout
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     finally:
         page.close()
