@@ -4,7 +4,8 @@
 (b) course-notebooks.zip, unzipped in a temporary folder outside the repository,
     installs into a fresh virtual environment (its requirements.txt and wheel; pip's
     cache may be used), and every notebook runs top to bottom there with nbclient,
-    two at a time.
+    two at a time; a chapter with a practice notebook runs through that one, which
+    holds all of the clean notebook's code (checked cell by cell).
 (c) Each practice notebook's self-checks print "not right" with the TODO as is and
     "right" once the solution is filled in (same kernel, same fresh environment).
 The converter is also checked on tests/fixtures/probe.md, which uses every kind of
@@ -215,13 +216,51 @@ def test_bundle_contents(bundle):
                 f"{nb.name} links to {target}"
 
 
+def exercise_free(nb, answers: list[str]) -> list[str]:
+    """The code a notebook runs outside its exercises: a clean notebook without its
+    solutions and ``# Check: Exercise`` cells, a practice notebook without its
+    ``# TODO`` and self-check cells."""
+    skip = ("# Check: Exercise", "# TODO Exercise", "# Self-check for Exercise")
+    return [c.source for c in nb.cells if c.cell_type == "code"
+            and not c.source.startswith(skip) and c.source not in answers]
+
+
+def test_practice_notebook_runs_the_clean_notebooks_code():
+    """A practice notebook is its clean notebook with each solution replaced by a TODO and
+    each check by a self-check; the bundle run below fills every TODO with the solution and
+    reruns the check, so running the practice notebook runs all of the clean one's code."""
+    pairs = [(nb, nb.with_name(nb.name.replace("-practice", ""))) for nb in built()
+             if nb.name.endswith("-practice.ipynb")]
+    if not pairs:
+        skip_or_fail("no practice notebooks: run `make book` first")
+    for practice, clean in pairs:
+        p, c = nbformat.read(practice, 4), nbformat.read(clean, 4)
+        answers = solutions(ROOT / "chapters" / clean.name.replace(".ipynb", ".md"))
+        assert sum(x.source in answers for x in c.cells) == len(answers), clean.name
+        assert exercise_free(p, answers) == exercise_free(c, answers), \
+            f"{practice.name} differs from {clean.name}"
+        checks = [x.source.split("\n", 1)[1] for x in c.cells
+                  if x.cell_type == "code" and x.source.startswith("# Check: Exercise")]
+        selfchecks = [x.source for x in p.cells
+                      if x.cell_type == "code" and x.source.startswith("# Self-check")]
+        assert len(checks) == len(selfchecks), practice.name
+        for check, selfcheck in zip(checks, selfchecks):
+            for line in check.splitlines():
+                assert line.strip() in selfcheck, f"{practice.name}: self-check lacks {line!r}"
+
+
 @pytest.fixture(scope="module")
 def runs(bundle):
+    """Every notebook of the bundle runs; a chapter with a practice notebook is run
+    through that one only (see test_practice_notebook_runs_the_clean_notebooks_code)."""
     folder, python = bundle
-    jobs = {nb.name: (python, nb, folder,
-                      solutions(ROOT / "chapters" / nb.name.replace("-practice.ipynb", ".md"))
-                      if nb.name.endswith("-practice.ipynb") else [])
-            for nb in sorted(folder.glob("*.ipynb"))}
+    names = sorted(nb.name for nb in folder.glob("*.ipynb"))
+    chosen = [n for n in names if n.endswith("-practice.ipynb")
+              or n.replace(".ipynb", "-practice.ipynb") not in names]
+    jobs = {name: (python, folder / name, folder,
+                   solutions(ROOT / "chapters" / name.replace("-practice.ipynb", ".md"))
+                   if name.endswith("-practice.ipynb") else [])
+            for name in chosen}
     with ThreadPoolExecutor(2) as pool:
         futures = {name: pool.submit(run, *job) for name, job in jobs.items()}
     return {name: f.exception() or f.result() for name, f in futures.items()}
