@@ -221,11 +221,15 @@ def validate(domains, arrays, names, eps):
     checks (and only get the mapping). Returns the mapped arrays.
     """
     n_classes = arrays[-1].shape[-1]
-    concrete = [None if is_traced(a) else np.asarray(a) for a in arrays]
+    numpy = all(type(a) is np.ndarray for a in arrays)  # the usual case
+    concrete = arrays if numpy else [
+        None if is_traced(a) else np.asarray(a) for a in arrays]
     with np.errstate(all="ignore"):  # a sum that overflows is followed by a full scan
         for domain, c, name in zip(domains, concrete, names):
             if c is not None:
                 domain.check(c, name, eps, n_classes)
+    if numpy and all(type(d).prepare is Domain.prepare for d in domains):
+        return arrays  # nothing to map
     return [d.prepare(xp_of(a), a, c) for d, a, c in zip(domains, arrays, concrete)]
 
 

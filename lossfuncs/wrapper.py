@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import sys
 import warnings
 
@@ -59,6 +60,9 @@ class Loss:
                                  default=p.default) for p in spec.all_params()])
         self.grad = Gradient(self)
         self._defaults = {p.name: p.default for p in spec.all_params()}
+        # a call with the arrays alone uses these, checked once here
+        self._default_params = [_validation.check_param(p, p.default)
+                                for p in spec.kernel_params]
         self._jax_functions = {}
 
     def __call__(self, *args, **kwargs):
@@ -79,6 +83,8 @@ class Loss:
 
     def _bind(self, args, kwargs):
         """Arrays and checked scalar parameters (``from_logits`` apart) from a call."""
+        if not kwargs and len(args) == len(self.spec.args):  # arrays alone: defaults
+            return args, self._default_params, False
         if len(args) == len(self.spec.args) and kwargs.keys() <= self._defaults.keys():
             values = {**self._defaults, **kwargs}  # the usual call: arrays, then keywords
             values.update(zip(self.spec.args, args))
@@ -240,6 +246,9 @@ def coerce(spec, arrays):
 
     Returns ``(xp, arrays, eps)`` with ``eps`` the precision of ``y_pred`` as given.
     """
+    ready = _ready(spec, arrays)
+    if ready is not None:
+        return ready
     arrays = [_as_array(a, name) for a, name in zip(arrays, spec.args)]
     xp = np
     if any(_is_jax(a) for a in arrays):
@@ -257,6 +266,34 @@ def coerce(spec, arrays):
     if not spec.sparse:
         y_true = _cast_target(xp, y_true, dtype)
     return xp, [y_true, xp.astype(y_pred, dtype, copy=False)], eps
+
+
+#: Precision of the input dtypes that NumPy computes in as they are.
+_READY_EPS = {np.dtype(t): float(np.finfo(t).eps) for t in (np.float64, np.float32)}
+
+
+def _ready(spec, arrays):
+    """``(np, arrays, eps)`` when the arrays need no conversion at all (the
+    usual call: native float64 or float32 ndarrays of equal shape, integer
+    labels for the sparse losses), else None. :func:`coerce`'s result for
+    them, without its general steps."""
+    y_pred = arrays[-1]
+    if type(y_pred) is not np.ndarray:
+        return None
+    eps = _READY_EPS.get(y_pred.dtype)
+    if eps is None or not y_pred.ndim or not y_pred.shape[-1]:
+        return None
+    if len(arrays) == 1:
+        return np, [y_pred], eps
+    y_true = arrays[0]
+    if type(y_true) is not np.ndarray:
+        return None
+    if spec.sparse:
+        ok = (y_true.dtype.kind in "iu" and y_true.dtype.isnative
+              and y_true.shape == y_pred.shape[:-1])
+    else:
+        ok = y_true.dtype == y_pred.dtype and y_true.shape == y_pred.shape
+    return (np, [y_true, y_pred], eps) if ok else None
 
 
 def _shaped_y_true(spec, y_true, y_pred):
@@ -337,10 +374,10 @@ def _blocked_loss(spec, kernel, flat, params):
                 part = [a[r:r + 1, c:c + BLOCK] for a in flat]
                 out[r] += np.sum(kernel(np, *part, *params))
         return out / dtype.type(n)
-    out = np.empty(rows, dtype)
     if rows * n <= BLOCK:  # small: one evaluation
         values = kernel(np, *flat, *params)
         return values.sum(axis=-1) / dtype.type(n) if spec.elementwise else values
+    out = np.empty(rows, dtype)
     step = max(1, BLOCK // n)
     for r in range(0, rows, step):
         values = kernel(np, *[a[r:r + step] for a in flat], *params)
@@ -354,6 +391,8 @@ def numpy_loss(spec, kernel, arrays, params):
     flat, batch = _flat(spec, arrays)
     with np.errstate(all="ignore"):
         out = _blocked_loss(spec, kernel, flat, params)
+        if math.isfinite(out.sum()):  # the usual case: one summation
+            return out.reshape(batch)
         bad = ~np.isfinite(out)
         wider = _WIDER.get(out.dtype)
         if bad.any() and wider is not None:
