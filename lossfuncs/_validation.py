@@ -142,7 +142,9 @@ class Distributions(Probabilities):
         super().check(a, name, eps)
         if not a.size:
             return
-        sums = np.sum(a, axis=-1, dtype=np.float64)
+        # row sums in float64; einsum runs along short rows much faster
+        # than np.sum
+        sums = np.einsum("...i->...", a, dtype=np.float64, casting="same_kind")
         err = np.abs(sums - 1)
         if err.max() <= max(1e-4, a.shape[-1] * eps):
             return

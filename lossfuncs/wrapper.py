@@ -27,6 +27,7 @@ import functools
 import inspect
 import math
 import sys
+import types
 import warnings
 
 import numpy as np
@@ -353,6 +354,65 @@ def _flat(spec, arrays):
     return flat, arrays[-1].shape[:-1]
 
 
+#: Rows up to this long are summed by np.einsum in the kernels (see below).
+SHORT_ROW = 64
+
+
+def _sum(x, axis=None, dtype=None, keepdims=False, **kwargs):
+    """``np.sum``, except that a float sum over a short last axis is
+    ``np.einsum``'s: NumPy reduces such rows one by one, einsum runs
+    along them with vector instructions, 5-10 times faster. Each row is
+    summed the same way wherever it lies in the batch; the result equals
+    np.sum's up to the order of the additions."""
+    if (axis == -1 and dtype is None and not kwargs and x.dtype.kind == "f"
+            and x.shape[-1] <= SHORT_ROW):
+        s = np.einsum("...i->...", x)
+        return s[..., None] if keepdims else s
+    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims, **kwargs)
+
+
+def _many_short_rows(x, axis):
+    return (axis == -1 and x.dtype.kind == "f" and x.size >= BLOCK // 16
+            and x.shape[-1] <= SHORT_ROW)
+
+
+def _by_class(x):
+    """``x`` with its last axis first, contiguous: a reduction over that
+    axis becomes a few elementwise passes over whole rows of the batch."""
+    return np.ascontiguousarray(np.moveaxis(x, -1, 0))
+
+
+def _max(x, axis=None, keepdims=False, **kwargs):
+    """``np.max``; over many short rows on the transposed rows (8 times
+    faster; the maximum is exact, so the value is the same)."""
+    if kwargs or not _many_short_rows(x, axis):
+        return np.max(x, axis=axis, keepdims=keepdims, **kwargs)
+    m = np.maximum.reduce(_by_class(x), axis=0)
+    return m[..., None] if keepdims else m
+
+
+def _argmax(x, axis=None, keepdims=False, **kwargs):
+    """``np.argmax``: over many short rows, the first class that holds
+    the row's maximum, found on the transposed rows (the same index)."""
+    if kwargs or not _many_short_rows(x, axis):
+        return np.argmax(x, axis=axis, keepdims=keepdims, **kwargs)
+    by_class = _by_class(x)
+    m = np.maximum.reduce(by_class, axis=0)
+    if np.isnan(m).any():  # np.argmax's first NaN
+        return np.argmax(x, axis=axis, keepdims=keepdims)
+    n = x.shape[-1]
+    # class c weighs n - c: the first maximum weighs most
+    weight = np.arange(n, 0, -1).reshape((n,) + (1,) * m.ndim)
+    first = n - np.maximum.reduce(np.where(by_class == m, weight, 0), axis=0)
+    return first[..., None] if keepdims else first
+
+
+#: The array module the kernels get for NumPy inputs: NumPy itself, with
+#: faster reductions over short rows (NumPy reduces such rows one by one).
+KERNEL_NUMPY = types.ModuleType("numpy")
+KERNEL_NUMPY.__dict__.update(vars(np))
+KERNEL_NUMPY.sum, KERNEL_NUMPY.max, KERNEL_NUMPY.argmax = _sum, _max, _argmax
+
 #: The next wider float for each computing dtype (float64: longdouble where it has a
 #: wider range, as on x86; None on platforms without extended precision).
 _WIDER = {np.dtype(np.float32): np.dtype(np.float64)}
@@ -372,16 +432,16 @@ def _blocked_loss(spec, kernel, flat, params):
         for r in range(rows):
             for c in range(0, n, BLOCK):
                 part = [a[r:r + 1, c:c + BLOCK] for a in flat]
-                out[r] += np.sum(kernel(np, *part, *params))
+                out[r] += np.sum(kernel(KERNEL_NUMPY, *part, *params))
         return out / dtype.type(n)
     if rows * n <= BLOCK:  # small: one evaluation
-        values = kernel(np, *flat, *params)
-        return values.sum(axis=-1) / dtype.type(n) if spec.elementwise else values
+        values = kernel(KERNEL_NUMPY, *flat, *params)
+        return _sum(values, axis=-1) / dtype.type(n) if spec.elementwise else values
     out = np.empty(rows, dtype)
     step = max(1, BLOCK // n)
     for r in range(0, rows, step):
-        values = kernel(np, *[a[r:r + step] for a in flat], *params)
-        out[r:r + step] = values.sum(axis=-1) / dtype.type(n) if spec.elementwise else values
+        values = kernel(KERNEL_NUMPY, *[a[r:r + step] for a in flat], *params)
+        out[r:r + step] = _sum(values, axis=-1) / dtype.type(n) if spec.elementwise else values
     return out
 
 
@@ -407,7 +467,7 @@ def _blocked_grad(spec, grad, flat, params):
     out = np.empty(flat[-1].shape, flat[-1].dtype)
     step = max(1, BLOCK // n)
     for r in range(0, rows, step):
-        out[r:r + step] = grad(np, *[a[r:r + step] for a in flat], *params)
+        out[r:r + step] = grad(KERNEL_NUMPY, *[a[r:r + step] for a in flat], *params)
     return out / out.dtype.type(n) if spec.elementwise else out
 
 
