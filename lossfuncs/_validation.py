@@ -3,8 +3,9 @@
 :func:`validate` runs once per call, before any maths, on the arrays already converted to
 the computing dtype. It checks each argument against the *domain* its loss declares in
 the registry (real numbers, probabilities, distributions, margin labels, class indices,
-...): finiteness first (one summation pass; an element-by-element scan only when that
-fails), then the domain's own condition. Every error is a :class:`ValueError` (or
+...): finiteness first (the smallest and the largest value, two passes that neither
+overflow nor warn; an element-by-element scan only when that fails), then the domain's
+own condition. Every error is a :class:`ValueError` (or
 :class:`TypeError` for the wrong kind of input) naming the argument, the problem and the
 fix. Values can only be checked on concrete numbers: inside ``jax.jit`` (so in every Keras
 training step) only shapes and dtypes are checked; see each domain's ``traced``.
@@ -47,10 +48,14 @@ def _describe_nonfinite(a, name):
 def check_finite(a, name):
     """Raise unless the concrete array ``a`` is free of NaN and inf.
 
-    One summation pass catches both (they propagate through a sum); only when the sum is
-    not finite (or overflowed) is the array scanned element by element.
+    Its smallest and largest values catch both (a NaN propagates through
+    both reductions, which never overflow and never warn); only when they
+    are not finite is the array scanned element by element.
     """
-    if a.dtype.kind != "f" or math.isfinite(a.sum()) or np.isfinite(a).all():
+    if a.dtype.kind != "f" or not a.size:
+        return
+    lo, hi = np.minimum.reduce(a, axis=None), np.maximum.reduce(a, axis=None)
+    if -math.inf < lo and hi < math.inf:  # False for NaN
         return
     raise ValueError(_describe_nonfinite(a, name))
 
@@ -226,10 +231,9 @@ def validate(domains, arrays, names, eps):
     numpy = all(type(a) is np.ndarray for a in arrays)  # the usual case
     concrete = arrays if numpy else [
         None if is_traced(a) else np.asarray(a) for a in arrays]
-    with np.errstate(all="ignore"):  # a sum that overflows is followed by a full scan
-        for domain, c, name in zip(domains, concrete, names):
-            if c is not None:
-                domain.check(c, name, eps, n_classes)
+    for domain, c, name in zip(domains, concrete, names):
+        if c is not None:  # (no check overflows or warns)
+            domain.check(c, name, eps, n_classes)
     if numpy and all(type(d).prepare is Domain.prepare for d in domains):
         return arrays  # nothing to map
     return [d.prepare(xp_of(a), a, c) for d, a, c in zip(domains, arrays, concrete)]

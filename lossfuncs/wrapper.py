@@ -436,12 +436,13 @@ def _blocked_loss(spec, kernel, flat, params):
         return out / dtype.type(n)
     if rows * n <= BLOCK:  # small: one evaluation
         values = kernel(KERNEL_NUMPY, *flat, *params)
-        return _sum(values, axis=-1) / dtype.type(n) if spec.elementwise else values
+        return np.add.reduce(values, axis=-1) / dtype.type(n) if spec.elementwise else values
     out = np.empty(rows, dtype)
     step = max(1, BLOCK // n)
     for r in range(0, rows, step):
         values = kernel(KERNEL_NUMPY, *[a[r:r + step] for a in flat], *params)
-        out[r:r + step] = _sum(values, axis=-1) / dtype.type(n) if spec.elementwise else values
+        out[r:r + step] = (np.add.reduce(values, axis=-1) / dtype.type(n)
+                           if spec.elementwise else values)
     return out
 
 
@@ -451,7 +452,7 @@ def numpy_loss(spec, kernel, arrays, params):
     flat, batch = _flat(spec, arrays)
     with np.errstate(all="ignore"):
         out = _blocked_loss(spec, kernel, flat, params)
-        if math.isfinite(out.sum()):  # the usual case: one summation
+        if math.isfinite(np.add.reduce(out, axis=None)):  # the usual case
             return out.reshape(batch)
         bad = ~np.isfinite(out)
         wider = _WIDER.get(out.dtype)
