@@ -407,11 +407,36 @@ def _argmax(x, axis=None, keepdims=False, **kwargs):
     return first[..., None] if keepdims else first
 
 
+_BITS = {4: np.uint32, 8: np.uint64}
+
+
+def _where(cond, x, y):
+    """``np.where``; for a large float selection, by bit masks: NumPy
+    branches on each element, which costs a mispredicted branch for
+    every other element of a mixed condition (5 times slower than
+    these integer passes). The bits of the result are the same."""
+    if (type(cond) is not np.ndarray or cond.dtype != np.bool_
+            or cond.size < BLOCK // 16):
+        return np.where(cond, x, y)
+    dtype = np.result_type(x, y)
+    if (dtype.itemsize not in _BITS or dtype.kind != "f"
+            or np.broadcast_shapes(cond.shape, np.shape(x), np.shape(y))
+            != cond.shape):
+        return np.where(cond, x, y)
+    bits = _BITS[dtype.itemsize]
+    mask = np.negative(cond.view(np.uint8).astype(bits))  # 0 or all ones
+    xb = np.asarray(x, dtype).view(bits)
+    yb = np.asarray(y, dtype).view(bits)
+    return (yb ^ ((xb ^ yb) & mask)).view(dtype)
+
+
 #: The array module the kernels get for NumPy inputs: NumPy itself, with
-#: faster reductions over short rows (NumPy reduces such rows one by one).
+#: faster reductions over short rows (NumPy reduces such rows one by one)
+#: and a branch-free ``where``.
 KERNEL_NUMPY = types.ModuleType("numpy")
 KERNEL_NUMPY.__dict__.update(vars(np))
 KERNEL_NUMPY.sum, KERNEL_NUMPY.max, KERNEL_NUMPY.argmax = _sum, _max, _argmax
+KERNEL_NUMPY.where = _where
 
 #: The next wider float for each computing dtype (float64: longdouble where it has a
 #: wider range, as on x86; None on platforms without extended precision).
