@@ -402,8 +402,9 @@ def _argmax(x, axis=None, keepdims=False, **kwargs):
         return np.argmax(x, axis=axis, keepdims=keepdims)
     n = x.shape[-1]
     # class c weighs n - c: the first maximum weighs most
-    weight = np.arange(n, 0, -1).reshape((n,) + (1,) * m.ndim)
-    first = n - np.maximum.reduce(np.where(by_class == m, weight, 0), axis=0)
+    weight = np.arange(n, 0, -1, dtype=np.int8).reshape((n,) + (1,) * m.ndim)
+    top = np.maximum.reduce(np.where(by_class == m, weight, 0), axis=0)
+    first = n - top.astype(np.intp)
     return first[..., None] if keepdims else first
 
 
