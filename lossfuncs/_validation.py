@@ -63,6 +63,7 @@ class Domain:
     ``traced`` returns a mask of valid rows under ``jax.jit`` where that is cheap."""
 
     description = "finite real numbers"
+    maps = False  # True where ``prepare`` changes the values
 
     def check(self, a, name, eps, n_classes=None):
         check_finite(a, name)
@@ -160,6 +161,7 @@ class MarginLabels(Domain):
     decided over the whole batch)."""
 
     description = "labels in {-1, +1} (or all in {0, 1})"
+    maps = True
 
     def check(self, a, name, eps, n_classes=None):
         n_pos = np.count_nonzero(a == 1)  # counting passes: no full-size temporaries
@@ -179,9 +181,8 @@ class MarginLabels(Domain):
     def prepare(self, xp, a, concrete):
         if concrete is None:  # traced: the same mapping as Keras, decided on the tensor
             return xp.where(xp.all((a == 0) | (a == 1)), 2 * a - 1, a)
-        if np.count_nonzero(concrete == -1) or not np.count_nonzero(concrete == 0):
-            return a
-        return 2 * a - 1
+        # valid labels hold a 0 only when they are all in {0, 1}
+        return 2 * a - 1 if np.count_nonzero(concrete == 0) else a
 
 
 class ClassIndices(Domain):
@@ -222,14 +223,17 @@ def validate(domains, arrays, names, eps):
     checks (and only get the mapping). Returns the mapped arrays.
     """
     n_classes = arrays[-1].shape[-1]
-    numpy = all(type(a) is np.ndarray for a in arrays)  # the usual case
-    concrete = arrays if numpy else [
-        None if is_traced(a) else np.asarray(a) for a in arrays]
+    # (y_true and y_pred, or p alone; no check overflows or warns)
+    if type(arrays[0]) is np.ndarray and type(arrays[-1]) is np.ndarray:
+        for domain, a, name in zip(domains, arrays, names):  # the usual case
+            domain.check(a, name, eps, n_classes)
+        if not any(d.maps for d in domains):
+            return arrays
+        return [d.prepare(np, a, a) for d, a in zip(domains, arrays)]
+    concrete = [None if is_traced(a) else np.asarray(a) for a in arrays]
     for domain, c, name in zip(domains, concrete, names):
-        if c is not None:  # (no check overflows or warns)
+        if c is not None:
             domain.check(c, name, eps, n_classes)
-    if numpy and all(type(d).prepare is Domain.prepare for d in domains):
-        return arrays  # nothing to map
     return [d.prepare(xp_of(a), a, c) for d, a, c in zip(domains, arrays, concrete)]
 
 

@@ -349,9 +349,9 @@ def finish(value):
 def _flat(spec, arrays):
     """2-D ``(rows, n)`` views (1-D for class labels) and the batch shape."""
     n = arrays[-1].shape[-1]
-    flat = [a.reshape(-1) if spec.sparse and i == 0 else a.reshape(-1, n)
-            for i, a in enumerate(arrays)]
-    return flat, arrays[-1].shape[:-1]
+    if spec.sparse:
+        return [arrays[0].reshape(-1), arrays[1].reshape(-1, n)], arrays[1].shape[:-1]
+    return [a if a.ndim == 2 else a.reshape(-1, n) for a in arrays], arrays[-1].shape[:-1]
 
 
 #: Rows up to this long are summed by np.einsum in the kernels (see below).
@@ -478,7 +478,8 @@ def numpy_loss(spec, kernel, arrays, params):
     flat, batch = _flat(spec, arrays)
     with np.errstate(all="ignore"):
         out = _blocked_loss(spec, kernel, flat, params)
-        if math.isfinite(np.add.reduce(out, axis=None)):  # the usual case
+        if (math.isfinite(out[0]) if out.size == 1  # the usual cases
+                else math.isfinite(np.add.reduce(out, axis=None))):
             return out.reshape(batch)
         bad = ~np.isfinite(out)
         wider = _WIDER.get(out.dtype)
