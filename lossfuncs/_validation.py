@@ -15,6 +15,7 @@ training step) only shapes and dtypes are checked; see each domain's ``traced``.
 
 from __future__ import annotations
 
+import math
 import numbers
 import sys
 
@@ -54,6 +55,14 @@ def check_finite(a, name):
     raise ValueError(_describe_nonfinite(a, name))
 
 
+def _bounds(a):
+    """The smallest and the largest value of ``a`` (0, 0 when empty): two
+    passes that never overflow and carry a NaN through."""
+    if not a.size:
+        return 0, 0
+    return np.minimum.reduce(a, axis=None), np.maximum.reduce(a, axis=None)
+
+
 # --------------------------------------------------------------------- domains
 
 
@@ -85,11 +94,14 @@ class AboveMinusOne(Domain):
     description = "real numbers > -1"
 
     def check(self, a, name, eps, n_classes=None):
+        lo, hi = _bounds(a)
+        if lo > -1 and hi < math.inf:  # False for NaN
+            return
         check_finite(a, name)
-        if a.size and not a.min() > -1:
+        if a.size:
             raise ValueError(
                 f"{name} must be greater than -1 for log1p({name}) to be defined, but its "
-                f"smallest value is {a.min():g}. MSLE is meant for non-negative quantities "
+                f"smallest value is {lo:g}. MSLE is meant for non-negative quantities "
                 f"(counts, prices): check the sign or the scaling of {name}."
             )
 
@@ -101,10 +113,13 @@ class NonNegative(Domain):
         self.fix = fix
 
     def check(self, a, name, eps, n_classes=None):
+        lo, hi = _bounds(a)
+        if lo >= 0 and hi < math.inf:  # False for NaN
+            return
         check_finite(a, name)
-        if a.size and not a.min() >= 0:
+        if a.size:
             raise ValueError(
-                f"{name} must be >= 0, but its smallest value is {a.min():g}. {self.fix}"
+                f"{name} must be >= 0, but its smallest value is {lo:g}. {self.fix}"
             )
 
 

@@ -372,7 +372,7 @@ def _sum(x, axis=None, dtype=None, keepdims=False, **kwargs):
 
 
 def _many_short_rows(x, axis):
-    return (axis == -1 and x.dtype.kind == "f" and x.size >= BLOCK // 16
+    return (axis == -1 and x.size >= BLOCK // 16 and x.dtype.kind == "f"
             and x.shape[-1] <= SHORT_ROW)
 
 
@@ -416,8 +416,8 @@ def _where(cond, x, y):
     branches on each element, which costs a mispredicted branch for
     every other element of a mixed condition (5 times slower than
     these integer passes). The bits of the result are the same."""
-    if (type(cond) is not np.ndarray or cond.dtype != np.bool_
-            or cond.size < BLOCK // 16):
+    if (type(cond) is not np.ndarray or cond.size < BLOCK // 16
+            or cond.dtype.kind != "b"):
         return np.where(cond, x, y)
     dtype = np.result_type(x, y)
     if (dtype.itemsize not in _BITS or dtype.kind != "f"
