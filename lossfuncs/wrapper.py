@@ -16,7 +16,10 @@ every loss:
 * **validation** by the domains the registry declares (:func:`_validation.validate`).
 * **evaluation**: NumPy inputs are evaluated in cache-sized blocks (the same formula,
   without full-size temporaries); if an intermediate overflows although the inputs are
-  finite (``mse`` of 1.4e154), the affected rows are recomputed in a wider float.
+  finite (``mse`` of 1.4e154), the affected rows are recomputed in a wider float. The
+  kernels get NumPy as :data:`KERNEL_NUMPY`, whose ``sum``, ``max``, ``argmax`` over
+  short rows and ``where`` on large arrays are faster forms of NumPy's own (same values).
+  A call with plain float32/float64 arrays skips the conversions it does not need.
   JAX inputs (and tracers) go through a ``jax.custom_jvp`` whose derivative is the
   gradient kernel, so ``jax.grad`` of a loss equals ``loss.grad`` by construction.
 """
@@ -619,4 +622,4 @@ def _module(fn):
     return fn.__module__.rsplit(".", 1)[-1]
 
 
-__all__ = ["BLOCK", "Gradient", "Loss"]
+__all__ = ["BLOCK", "KERNEL_NUMPY", "Gradient", "Loss"]
