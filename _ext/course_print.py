@@ -28,6 +28,7 @@ and sphinx-exercise do by themselves is configured in _config.yml (``remove-cell
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import re
 import subprocess
@@ -57,11 +58,10 @@ def target_name(docname: str, edition: str) -> str:
 
 
 def course_version() -> str:
-    """'1.0.0, 2026-11-29': the package version and the date of the last commit."""
-    m = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    """'1.1.0, 2026-11-29': the installed package's version and the date of the last commit."""
     date = os.environ.get("COURSE_DATE") or subprocess.run(
         ["git", "log", "-1", "--format=%cs"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    return ", ".join(filter(None, [m.group(1) if m else "unreleased", date]))
+    return ", ".join(filter(None, [importlib.metadata.version("lossfuncs"), date]))
 
 
 def chapters(env) -> list[str]:

@@ -10,7 +10,8 @@ and evaluates the formulas itself where the reader drags freely (the outlier fig
 tests/test_explorables.py checks every figure against ``lossfuncs`` in a browser.
 In LaTeX the node is dropped (the chapter's static figure stands in); any other writer
 gets a paragraph linking to the figure on the web page (``explorables_site_url``,
-default ``html_baseurl``).
+default ``html_baseurl``).  The script and its style are loaded on every page
+(``html_js_files``, ``html_css_files`` in _config.yml).
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ from sphinx.util.docutils import SphinxDirective
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "explorables_static"
-JS_FILE = "explorables.js"
-CSS_FILE = "explorables.css"
 
 #: Significant digits of the embedded numbers (far beyond the 1e-6 the test asks).
 DIGITS = 12
@@ -280,18 +279,6 @@ def on_doctree_resolved(app, doctree, docname):
         node.replace_self(para)
 
 
-def on_page_context(app, pagename, templatename, context, doctree):
-    """Script and style only on pages that hold an explorable figure."""
-    if doctree is None or not any(True for _ in doctree.findall(explorable)):
-        return
-    app.add_css_file(CSS_FILE)
-    app.add_js_file(JS_FILE, defer="defer")
-
-
-def on_config_inited(app, config):
-    config.html_static_path.append(str(STATIC))
-
-
 def fingerprint() -> str:
     """Hash of this extension and its script and style: the extension's ``env_version``,
     so that an edit to them rebuilds every page (Sphinx copies static files only in a
@@ -309,8 +296,7 @@ def setup(app):
     # Outside HTML the node is replaced at doctree-resolved.
     app.add_node(explorable, html=(visit_explorable_html, depart_explorable_html))
     app.add_directive("explorable", ExplorableDirective)
-    app.connect("config-inited", on_config_inited)
+    app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC)))
     app.connect("doctree-resolved", on_doctree_resolved)
-    app.connect("html-page-context", on_page_context)
     return {"version": "1.0", "env_version": fingerprint(),
             "parallel_read_safe": True, "parallel_write_safe": True}

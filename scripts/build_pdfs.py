@@ -1,7 +1,6 @@
 """Build the course PDFs: the book and one handout per chapter, student and instructor editions.
 
     python -m scripts.build_pdfs                      # both editions -> _build/html/pdf/
-    python -m scripts.build_pdfs --edition student    # one edition
     python -m scripts.build_pdfs --chapters huber mse # a few chapters -> _build/print/pdf-partial/
     python -m scripts.build_pdfs --fixture            # tests/print_fixture -> _build/print-fixture/pdf/
 
@@ -139,14 +138,11 @@ def update_readme(section: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--edition", choices=EDITIONS, action="append",
-                        help="build only this edition (repeatable)")
     parser.add_argument("--chapters", nargs="+", metavar="NAME",
                         help="build only these chapters (and a book of them)")
     parser.add_argument("--fixture", action="store_true",
                         help="build tests/print_fixture into _build/print-fixture")
     args = parser.parse_args(argv)
-    editions = args.edition or list(EDITIONS)
     source, toc, out, dest = ROOT, ROOT / "_toc.yml", PRINT, SITE_PDF
     chapters = toc_chapters()
     if args.fixture:
@@ -164,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         chapters = [c for c in chapters if c in wanted]
     dest.mkdir(parents=True, exist_ok=True)
     published: dict[str, list[Path]] = {}
-    for edition in editions:
+    for edition in EDITIONS:
         latex = build_edition(edition, source, out / edition, toc, strict=not args.chapters)
         published[edition] = [dest / pdf_name(doc, edition) for doc in ["book", *chapters]]
         for pdf in published[edition]:
@@ -172,12 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.fixture:
         return 0
     pages = {p.name: page_count(p) for ps in published.values() for p in ps}
-    record = {"pages": pages}
-    if set(editions) == set(EDITIONS):
-        record["thumbnails"] = thumbnails(published, dest / "thumbs")
-        if not args.chapters:
-            update_readme(readme_section(pages, chapters))
+    record = {"pages": pages, "thumbnails": thumbnails(published, dest / "thumbs")}
     (dest / "pages.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    if not args.chapters:
+        update_readme(readme_section(pages, chapters))
     for name, n in pages.items():
         print(f"{n:4d} pages  {name}")
     return 0
