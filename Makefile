@@ -77,7 +77,7 @@ book: $(EXECUTED)
 	@$(MAKE) --no-print-directory $(BUNDLE)
 
 pdf: $(EXECUTED) tex-deps
-	$(PY) scripts/build_pdfs.py 2>&1 | tee $(BUILD)/logs/pdf.log
+	$(PY) -m scripts.build_pdfs 2>&1 | tee $(BUILD)/logs/pdf.log
 
 # benchmarks/run.py times `make book` through benchmarks/build.py; the second
 # step adds CPU seconds per chapter and a fresh-clone `make test`.

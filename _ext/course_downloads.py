@@ -1,11 +1,8 @@
-"""Download links: a menu on every chapter page and the ``{course-downloads}`` list.
+"""Download links: a chapter's notebooks and handouts in its page's download menu, and
+the ``{course-downloads}`` list of everything (landing page, HTML only).
 
-Chapter pages offer, in the theme's download menu, ``notebooks/<chapter>.ipynb``,
-``notebooks/<chapter>-practice.ipynb`` (chapters with exercise solutions), the
-handout ``pdf/<chapter>.pdf`` and the instructor handout ``pdf/<chapter>-instructor.pdf``.
-The directive (landing page) lists the whole-book PDFs, course-notebooks.zip and
-every chapter's downloads.  Notebooks and the zip are written by scripts/notebooks.py,
-the PDFs by ``make pdf``.
+Notebooks and course-notebooks.zip are written by scripts/notebooks.py, the PDFs by
+``make pdf``.  The theme's own download menu offers only the page's source file.
 """
 
 from __future__ import annotations
@@ -16,21 +13,19 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-SOLUTION_TAG = re.compile(r"^(:tags:|tags:).*\bsolution\b", re.M)
+from course_print import chapters
 
 
 def downloads(app, docname: str) -> list[tuple[str, str]]:
     """(label, path from the site root) of a chapter's downloads; [] for other pages."""
-    source = Path(app.env.doc2path(docname))
-    text = source.read_text(encoding="utf-8") if source.suffix == ".md" else ""
-    if not (text.startswith("---") and "kernelspec" in text.split("\n---", 1)[0]):
+    text = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
+    if "kernelspec" not in text.split("\n---", 1)[0]:
         return []
     name = docname.split("/")[-1]
-    found = [("notebook", f"notebooks/{name}.ipynb")]
-    if SOLUTION_TAG.search(text):
-        found.append(("practice notebook", f"notebooks/{name}-practice.ipynb"))
-    return found + [("handout", f"pdf/{name}.pdf"),
-                    ("instructor handout", f"pdf/{name}-instructor.pdf")]
+    practice = re.search(r"^(:tags:|tags:).*\bsolution\b", text, re.M)
+    return [("notebook", f"notebooks/{name}.ipynb")] + (
+        [("practice notebook", f"notebooks/{name}-practice.ipynb")] if practice else []) + [
+        ("handout", f"pdf/{name}.pdf"), ("instructor handout", f"pdf/{name}-instructor.pdf")]
 
 
 def add_menu_entries(app, pagename, templatename, context, doctree):
@@ -73,47 +68,22 @@ class CourseDownloadsDirective(SphinxDirective):
         return [course_downloads()]
 
 
-def _item(parent, title: str, links: list[tuple[str, str]], up: str) -> None:
-    para = nodes.paragraph()
-    para += nodes.strong(text=title + ": ")
-    for k, (label, path) in enumerate(links):
-        para += nodes.Text(" · " if k else "")
-        para += nodes.reference("", label, refuri=up + path, internal=False,
-                                classes=["course-download"])
-    parent += nodes.list_item("", para)
-
-
 def on_doctree_resolved(app, doctree, docname):
+    up = "../" * docname.count("/")
     for node in list(doctree.findall(course_downloads)):
-        if app.builder.format != "html":
-            node.replace_self(nodes.paragraph(
-                text="The notebooks, the offline notebook bundle and the PDF handouts are "
-                     "linked from every chapter of the course website and from its landing page."))
-            continue
-        up = "../" * docname.count("/")
         bullets = nodes.bullet_list(classes=["course-downloads"])
-        _item(bullets, "The whole course", [
+        items = [("The whole course", [
             ("book (PDF)", "pdf/book.pdf"), ("instructor edition (PDF)", "pdf/book-instructor.pdf"),
-            ("all notebooks, offline (course-notebooks.zip)", "course-notebooks.zip")], up)
-        for doc in _toc_order(app):
-            links = downloads(app, doc)
-            if links:
-                title = app.env.titles.get(doc)
-                _item(bullets, title.astext() if title else doc, links, up)
+            ("all notebooks, offline (course-notebooks.zip)", "course-notebooks.zip")])]
+        items += [(app.env.titles[doc].astext(), downloads(app, doc)) for doc in chapters(app.env)]
+        for title, links in filter(lambda item: item[1], items):
+            para = nodes.paragraph("", "", nodes.strong(text=title + ": "))
+            for k, (label, path) in enumerate(links):
+                para += nodes.Text(" · " if k else "")
+                para += nodes.reference("", label, refuri=up + path, internal=False,
+                                        classes=["course-download"])
+            bullets += nodes.list_item("", para)
         node.replace_self(bullets)
-
-
-def _toc_order(app) -> list[str]:
-    ordered: list[str] = []
-
-    def walk(doc: str) -> None:
-        for child in app.env.toctree_includes.get(doc, []):
-            if child not in ordered:
-                ordered.append(child)
-                walk(child)
-
-    walk(app.config.root_doc)
-    return ordered
 
 
 def on_env_get_outdated(app, env, added, changed, removed):

@@ -1,34 +1,17 @@
 """Explorable figures: sliders and draggable points on the web page, no kernel.
 
-Usage in a chapter (MyST)::
-
-    :::{explorable} huber-delta
-    :caption: Drag the $\\delta$ slider from small to large ...
-    :::
-
-The argument names one of the figures in :data:`BUILDERS`.  At read time the
-directive computes the figure's data with ``lossfuncs`` (and NumPy): for every
-position of every control with a finite set of positions, the values the page
-shows.  The data is embedded in the page as JSON; ``explorables.js`` (a classic
-script, no modules, so pages opened from disk work too) only draws it.  Where
-the reader drags freely (the outlier figure), the script evaluates the
-formulas itself; tests/test_explorables.py checks every figure against
-``lossfuncs`` in a browser.
-
-Builders:
-
-* HTML: a ``<figure class="explorable">`` holding the JSON data, the caption
-  and an empty container that the script fills; ``explorables.js`` and
-  ``explorables.css`` are added to the pages that use the directive.
-* LaTeX/PDF: nothing (the chapter's static figure stands in).
-* Any other builder (e.g. a notebook export): one paragraph naming the figure
-  and a link to the web page, where the figure lives (its one-line description
-  comes from :data:`BUILDERS`).  The link starts with
-  ``explorables_site_url`` (default: ``html_baseurl``); without either it is
-  the page's path relative to the site root.
-
-``lossfuncs`` is imported only when a figure's data is computed, so books that
-never use the directive do not need it.
+In a chapter: ``:::{explorable} huber-delta`` with a one-sentence ``:caption:``; the
+argument names one of :data:`BUILDERS`.  Sphinx and Jupyter Book have no interactive
+figure that works without a running kernel, hence this directive.  At read time it
+computes the figure's data with ``lossfuncs`` (for every position of every control with
+a finite set of positions, the values the page shows) and embeds it as JSON;
+``explorables.js`` (a classic script, so pages opened from disk work too) only draws it,
+and evaluates the formulas itself where the reader drags freely (the outlier figure).
+tests/test_explorables.py checks every figure against ``lossfuncs`` in a browser.
+In LaTeX the node is dropped (the chapter's static figure stands in); any other writer
+gets a paragraph linking to the figure on the web page (``explorables_site_url``,
+default ``html_baseurl``).  The script and its style are loaded on every page
+(``html_js_files``, ``html_css_files`` in _config.yml).
 """
 
 from __future__ import annotations
@@ -46,8 +29,6 @@ from sphinx.util.docutils import SphinxDirective
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "explorables_static"
-JS_FILE = "explorables.js"
-CSS_FILE = "explorables.css"
 
 #: Significant digits of the embedded numbers (far beyond the 1e-6 the test asks).
 DIGITS = 12
@@ -250,9 +231,6 @@ class ExplorableDirective(SphinxDirective):
         if not caption:
             raise self.error(f"explorable {name!r}: a one-sentence :caption: is required")
         builder, description = BUILDERS[name]
-        if not hasattr(self.env, "explorables_docs"):
-            self.env.explorables_docs = set()
-        self.env.explorables_docs.add(self.env.docname)
         data = builder()
         node = explorable(name=name, data=json.dumps(data, separators=(",", ":"),
                                                      allow_nan=False),
@@ -284,95 +262,41 @@ def depart_explorable_html(self, node):
     self.body.append("</figcaption></figure>\n")
 
 
-def skip_explorable(self, node):
-    """Other writers: nothing (normally the node is replaced at doctree-resolved)."""
-    raise nodes.SkipNode
-
-
 def on_doctree_resolved(app, doctree, docname):
-    found = list(doctree.findall(explorable))
-    if not found:
-        return
     if app.builder.format == "html":
         return
-    for node in found:
+    base = (app.config.explorables_site_url or app.config.html_baseurl or "").rstrip("/")
+    for node in list(doctree.findall(explorable)):
         if app.builder.format == "latex":
             node.parent.remove(node)  # the chapter's static figure stands in
             continue
-        base = app.config.explorables_site_url or app.config.html_baseurl or ""
-        if base and not base.endswith("/"):
-            base += "/"
-        url = f"{base}{docname}.html#{_anchor(node['name'])}"
-        para = nodes.paragraph(classes=["explorable-link"])
-        para += nodes.strong(text="Interactive figure:")
-        description = node["description"]
-        para += nodes.Text(f" {description[0].upper()}{description[1:]}, on this chapter's web page: ")
-        para += nodes.reference("", url, refuri=url, internal=False)
-        para += nodes.Text(".")
+        url = f"{base + '/' if base else ''}{docname}.html#{_anchor(node['name'])}"
+        text = node["description"]
+        para = nodes.paragraph("", "", nodes.strong(text="Interactive figure:"),
+                               nodes.Text(f" {text[0].upper()}{text[1:]}, on this chapter's web page: "),
+                               nodes.reference("", url, refuri=url, internal=False),
+                               nodes.Text("."), classes=["explorable-link"])
         node.replace_self(para)
 
 
-def on_page_context(app, pagename, templatename, context, doctree):
-    """Script and style only on pages that hold an explorable figure."""
-    if doctree is None or not any(True for _ in doctree.findall(explorable)):
-        return
-    app.add_css_file(CSS_FILE)
-    app.add_js_file(JS_FILE, defer="defer")
-
-
-def on_config_inited(app, config):
-    config.html_static_path.append(str(STATIC))
-
-
 def fingerprint() -> str:
-    """Hash of this extension and its script and style."""
+    """Hash of this extension and its script and style: the extension's ``env_version``,
+    so that an edit to them rebuilds every page (Sphinx copies static files only in a
+    build that writes a page)."""
     import hashlib
 
     h = hashlib.sha256()
     for path in [Path(__file__), *sorted(STATIC.iterdir())]:
-        if path.is_file():
-            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
-
-
-def on_env_get_outdated(app, env, added, changed, removed):
-    """When the extension, script or style changed, rebuild the pages that use them.
-
-    (Their data is recomputed, and Sphinx copies static files only in a
-    build that writes at least one page.)
-    """
-    current = fingerprint()
-    docs = getattr(env, "explorables_docs", set())
-    if getattr(env, "explorables_fingerprint", None) == current:
-        return []
-    env.explorables_fingerprint = current
-    return sorted(d for d in docs if d in env.found_docs and d not in removed)
-
-
-def on_env_purge_doc(app, env, docname):
-    getattr(env, "explorables_docs", set()).discard(docname)
-
-
-def on_env_merge_info(app, env, docnames, other):
-    env.explorables_docs = getattr(env, "explorables_docs", set()) | (
-        getattr(other, "explorables_docs", set()) & set(docnames))
 
 
 def setup(app):
     app.add_config_value("explorables_site_url", "", "env")
-    app.add_node(
-        explorable,
-        html=(visit_explorable_html, depart_explorable_html),
-        latex=(skip_explorable, None),
-        text=(skip_explorable, None),
-        man=(skip_explorable, None),
-        texinfo=(skip_explorable, None),
-    )
+    # Outside HTML the node is replaced at doctree-resolved.
+    app.add_node(explorable, html=(visit_explorable_html, depart_explorable_html))
     app.add_directive("explorable", ExplorableDirective)
-    app.connect("config-inited", on_config_inited)
-    app.connect("env-get-outdated", on_env_get_outdated)
-    app.connect("env-purge-doc", on_env_purge_doc)
-    app.connect("env-merge-info", on_env_merge_info)
+    app.connect("config-inited", lambda app, config: config.html_static_path.append(str(STATIC)))
     app.connect("doctree-resolved", on_doctree_resolved)
-    app.connect("html-page-context", on_page_context)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": fingerprint(),
+            "parallel_read_safe": True, "parallel_write_safe": True}

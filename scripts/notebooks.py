@@ -38,8 +38,7 @@ import jupytext
 import nbformat
 from myst_nb.core.variables import format_plain_text
 
-from _ext.cache_guard import fingerprint
-from scripts.toc import toc_docnames
+from scripts.toc import toc_chapters
 
 ROLE = re.compile(r"\{([a-z][\w:+-]*)\}`([^`]*)`")
 FENCE = re.compile(r"^\s*(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
@@ -327,64 +326,49 @@ def details(summary: str, body: str) -> str:
 
 def book(root: Path) -> dict[str, Chapter]:
     chapters: dict[str, Chapter] = {}
-    for doc in toc_docnames(root):
-        glue_file = root / "_build" / "jupyter_execute" / f"{doc}.glue.json"
-        glue = json.loads(glue_file.read_text()) if glue_file.exists() else {}
-        if doc != "index" and (root / f"{doc}.md").exists():
-            chapters[Path(doc).stem] = Chapter(root / f"{doc}.md", glue, chapters)
+    for doc in toc_chapters(root):
+        glue = root / "_build" / "jupyter_execute" / f"{doc}.glue.json"
+        chapters[Path(doc).stem] = Chapter(root / f"{doc}.md",
+                                           json.loads(glue.read_text()) if glue.exists() else {},
+                                           chapters)
     return chapters
 
 
-def write(path: Path, data: bytes) -> None:
-    if not path.exists() or path.read_bytes() != data:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-
 def wheel(root: Path) -> Path:
-    """lossfuncs wheel (lossfuncs + coursekit), rebuilt when the guarded files change."""
-    out, stamp = root / "_build" / "wheel", root / "_build" / "wheel.fingerprint"
-    if not (stamp.exists() and stamp.read_text() == fingerprint(root) and list(out.glob("*.whl"))):
-        # setuptools builds in the source tree and reuses build/lib by file time, so a
-        # stale copy there can ship old modules: start from an empty build directory.
-        shutil.rmtree(root / "build", ignore_errors=True)
-        for old in out.glob("*.whl"):
-            old.unlink()
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                        "-w", str(out), str(root)], check=True)
-        stamp.write_text(fingerprint(root))
-    return max(out.glob("*.whl"), key=lambda p: p.stat().st_mtime)
+    """lossfuncs wheel (lossfuncs + coursekit)."""
+    out = root / "_build" / "wheel"
+    shutil.rmtree(out, ignore_errors=True)
+    # setuptools builds in the source tree and reuses build/lib by file time, so a
+    # stale copy there can ship old modules: start from an empty build directory.
+    shutil.rmtree(root / "build", ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "-w", str(out), str(root)], check=True)
+    return next(out.glob("*.whl"))
 
 
-def main(root: Path = Path(".")) -> list[Path]:
-    root, site = root.resolve(), root.resolve() / "_build" / "html"
-    written = []
+def main(root: Path = Path(".")) -> None:
+    root = root.resolve()
+    files = {}
     for ch in book(root).values():
-        if not ch.text.startswith("---") or "kernelspec" not in ch.text.split("\n---", 1)[0]:
-            continue
-        for practice in (False, True):
-            nb = ch.notebook(practice)
-            if nb is not None:
-                path = site / "notebooks" / f"{ch.stem}{'-practice' if practice else ''}.ipynb"
-                write(path, nbformat.writes(nb).encode())
-                written.append(path)
+        if "kernelspec" in ch.text.split("\n---", 1)[0]:  # a notebook, not a page
+            for practice in (False, True):
+                nb = ch.notebook(practice)
+                if nb is not None:
+                    files[f"{ch.stem}{'-practice' if practice else ''}.ipynb"] = nbformat.writes(nb).encode()
+    site = root / "_build" / "html"
+    (site / "notebooks").mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (site / "notebooks" / name).write_bytes(data)
     whl = wheel(root)
     reqs = [l for l in (root / "requirements.txt").read_text().splitlines()
             if l.split("==")[0] in REQUIREMENTS]
-    files = {p.name: p.read_bytes() for p in written} | {
-        whl.name: whl.read_bytes(),
-        "requirements.txt": ("\n".join(reqs) + "\n").encode(),
-        "README.md": README_TEXT.format(wheel=whl.name).encode()}
-    zip_path = site / f"{BUNDLE}.zip"
-    tmp = zip_path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+    files |= {whl.name: whl.read_bytes(), "requirements.txt": ("\n".join(reqs) + "\n").encode(),
+              "README.md": README_TEXT.format(wheel=whl.name).encode()}
+    with zipfile.ZipFile(site / f"{BUNDLE}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(files):  # fixed dates: the same inputs give the same archive
             zf.writestr(zipfile.ZipInfo(f"{BUNDLE}/{name}", (2025, 1, 1, 0, 0, 0)), files[name],
                         compress_type=zipfile.ZIP_DEFLATED)
-    write(zip_path, tmp.read_bytes())
-    tmp.unlink()
-    print(f"notebooks: {len(written)} notebooks and {zip_path.relative_to(root)}")
-    return written
+    print(f"notebooks: {len(files) - 3} notebooks and _build/html/{BUNDLE}.zip")
 
 
 if __name__ == "__main__":

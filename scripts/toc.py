@@ -1,4 +1,4 @@
-"""The documents listed in _toc.yml, in order: one reader for every build script."""
+"""The chapters listed in _toc.yml, in order, and their titles: one reader for every script."""
 
 from __future__ import annotations
 
@@ -10,26 +10,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def toc_docnames(root: Path = ROOT) -> list[str]:
-    """Docnames (no suffix) of the root and every ``file`` entry of _toc.yml, in order."""
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif isinstance(node, dict):
-            for key in ("root", "file"):
-                doc = re.sub(r"\.(md|ipynb)$", "", str(node.get(key, "")))
-                if doc and doc not in found:
-                    found.append(doc)
-            for value in node.values():
-                walk(value)
-
-    walk(yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8")))
-    return found
+def toc_chapters(root: Path = ROOT, parts: tuple[str, ...] | None = None) -> list[str]:
+    """Docnames under chapters/ in _toc.yml order (of the parts with these captions)."""
+    toc = yaml.safe_load((Path(root) / "_toc.yml").read_text(encoding="utf-8"))
+    return [re.sub(r"\.(md|ipynb)$", "", entry["file"]) for part in toc.get("parts", [toc])
+            if parts is None or part.get("caption") in parts
+            for entry in part.get("chapters", []) if entry.get("file", "").startswith("chapters/")]
 
 
-def toc_chapters(root: Path = ROOT) -> list[str]:
-    """Docnames under chapters/, in _toc.yml order."""
-    return [doc for doc in toc_docnames(root) if doc.startswith("chapters/")]
+def chapter_title(docname: str, root: Path = ROOT) -> str:
+    """The chapter's level-1 heading."""
+    text = (Path(root) / f"{docname}.md").read_text(encoding="utf-8")
+    return re.search(r"^# (.+)$", text, re.M).group(1).strip()

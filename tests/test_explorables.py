@@ -34,7 +34,7 @@ import lossfuncs as lf
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-from scripts.testsupport import launch_browser, serve_site, skip_or_fail
+from scripts.testsupport import browser, server, skip_or_fail  # noqa: F401 (fixtures)
 
 RTOL = 1e-6
 ATOL = 1e-12
@@ -47,18 +47,6 @@ PAGES = {
     "softmax-temperature": "chapters/categorical_crossentropy.html",
     "kl-forward-reverse": "chapters/kl_divergence.html",
 }
-
-@pytest.fixture(scope="module")
-def server():
-    with serve_site("make book") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_browser() as b:
-        yield b
-
 
 class Figure:
     """One explorable figure in an open page, with the page's error log."""

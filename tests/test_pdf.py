@@ -41,20 +41,23 @@ BUILD = ROOT / "_build"
 SITE_PDF = BUILD / "html" / "pdf"
 FIXTURE_PDF = BUILD / "print-fixture" / "pdf"
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_pdfs as bp  # noqa: E402
+from scripts import build_pdfs as bp  # noqa: E402
+from scripts.testsupport import require_tool, skip_or_fail  # noqa: E402
+from scripts.toc import chapter_title, toc_chapters  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "_ext"))
-from course_print import DROP_INPUT_TAGS, DROP_TAGS, TIMING, WEB_ONLY, strip_glue  # noqa: E402
-from testsupport import require_tool, skip_or_fail  # noqa: E402
-
-CHAPTERS = bp.toc_chapters()
+CHAPTERS = toc_chapters()
 EDITIONS = bp.EDITIONS
 A4 = (595.28, 841.89)
 OVERFULL_TOLERANCE_PT = 5.0
 WRAP_MARKER = "\u21aa"  # ↪, Sphinx's mark for a code line continued
 FORBIDDEN = {"glue(": r"glue\(", "assert": r"\bassert\b", ":math:": r":math:", "Args:": r"\bArgs:"}
 MIN_FIGURE_PT = 8
+# Phrases that only make sense on the website (CONVENTIONS.md section 4); the landing
+# page keeps its own in ``{only} html``.
+WEB_ONLY = re.compile(r"menu on the left|download button|\bclick|links? below|"
+                      r"\bthis (web )?page\b|top of a (chapter|page)", re.I)
+# Cells whose code does not print (myst-nb's remove tags; plotting cells print their figure).
+NOT_PRINTED = {"remove-cell", "remove-input", "hide-input"}
 PHRASE_WORDS = 5  # a solution's text is looked for in runs of this many words
 CHECKED_PER_SOLUTION = 3  # phrases and code lines looked for per solution
 
@@ -186,14 +189,14 @@ def code_cells(md: str) -> list[tuple[set[str], str]]:
 
 
 def solution_code(block: str, elsewhere: str) -> list[str]:
-    """Lines of code a solution prints (the print profile's cell roles: no verification,
-    timing or hidden input, no glue), stripped, that occur nowhere in ``elsewhere``."""
+    """Lines of code a solution prints (cell roles: no verification cell, no hidden
+    input), stripped, that occur nowhere in ``elsewhere``."""
     other = squeezed(elsewhere)
     lines = []
     for tags, code in code_cells(block):
-        if tags & (DROP_TAGS | DROP_INPUT_TAGS) or TIMING.search(code):
+        if tags & NOT_PRINTED:
             continue
-        for line in strip_glue(code).splitlines():
+        for line in code.splitlines():
             line = line.strip()
             if len(line) > 12 and squeezed(line) not in other:
                 lines.append(line)
@@ -471,21 +474,21 @@ def test_every_pdf_exists():
     assert CHAPTERS
     if not SITE_PDF.exists():
         skip_or_fail("no PDFs: run `make pdf`")
-    expected = {bp.book_name(e) for e in EDITIONS} | {
-        bp.handout_pdf(d, e) for d in CHAPTERS for e in EDITIONS}
+    expected = {bp.pdf_name("book", e) for e in EDITIONS} | {
+        bp.pdf_name(d, e) for d in CHAPTERS for e in EDITIONS}
     present = {p.name for p in SITE_PDF.glob("*.pdf")}
     assert expected <= present, f"missing: {sorted(expected - present)}"
 
 
 @pytest.mark.parametrize("doc", CHAPTERS)
 def test_handout(doc):
-    student = pdf_path(bp.handout_pdf(doc))
-    instructor = pdf_path(bp.handout_pdf(doc, "instructor"))
+    student = pdf_path(bp.pdf_name(doc))
+    instructor = pdf_path(bp.pdf_name(doc, "instructor"))
     problems = []
     for pdf in (student, instructor):
         check_a4(pdf)
         first = re.sub(r"\s+", " ", pages_of(pdf)[0])
-        title = bp.chapter_title(doc)
+        title = chapter_title(doc)
         if f"Chapter {chapter_no(doc)}" not in first:
             problems.append(f"{pdf.name}: no 'Chapter {chapter_no(doc)}' on page 1")
         for word in re.findall(r"[A-Za-z][A-Za-z-]{2,}", title):
@@ -503,14 +506,14 @@ def test_handout(doc):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_book(edition):
-    pdf = pdf_path(bp.book_name(edition))
+    pdf = pdf_path(bp.pdf_name("book", edition))
     check_a4(pdf)
     pages = pages_of(pdf)
     assert len(pages) >= len(CHAPTERS)
     text = flat(pdf)
     assert "Loss functions, tested" in text
     for i, doc in enumerate(CHAPTERS, 1):
-        assert f"Chapter {i} {bp.chapter_title(doc)}" in text or bp.chapter_title(doc) in text
+        assert f"Chapter {i} {chapter_title(doc)}" in text or chapter_title(doc) in text
     problems = check_common(pdf)
     counts = [exercise_count(source(doc)) for doc in CHAPTERS]
     expected = {(c, k) for c, n in enumerate(counts, 1) for k in range(1, n + 1)}
@@ -527,7 +530,7 @@ def test_book(edition):
 
 def test_loss_chapters_within_page_target():
     lo, hi = bp.PAGE_TARGET
-    counts = {d: len(pages_of(pdf_path(bp.handout_pdf(d)))) for d in bp.loss_chapters()}
+    counts = {d: len(pages_of(pdf_path(bp.pdf_name(d)))) for d in bp.loss_chapters()}
     report = ", ".join(f"{d.split('/')[-1]} {n}" for d, n in counts.items())
     outside = {d: n for d, n in counts.items() if not lo <= n <= hi}
     assert not outside, f"student handouts outside {lo}-{hi} pages: {outside} (all: {report})"
@@ -535,7 +538,7 @@ def test_loss_chapters_within_page_target():
 
 @pytest.mark.parametrize("doc", CHAPTERS)
 def test_figure_text_at_least_8pt(doc):
-    pdf = pdf_path(bp.handout_pdf(doc))
+    pdf = pdf_path(bp.pdf_name(doc))
     # Subscripts and superscripts (runs of one or two characters) are excepted.
     small = sorted({(s, t) for s, t in figure_font_sizes(pdf) if s < MIN_FIGURE_PT and len(t) > 2})
     assert not small, f"{pdf.name}: figure text under {MIN_FIGURE_PT} pt: {small[:8]}"
@@ -618,27 +621,28 @@ def test_style_prints_text_at_least_8pt():
 
 
 # --------------------------------------------------------------------------- print fixture
-FIXTURE_CHAPTERS = bp.toc_chapters(bp.FIXTURE / "_toc.yml")
+FIXTURE_CHAPTERS = toc_chapters(bp.FIXTURE)
 
 
 @pytest.fixture(scope="module")
 def fixture_pdfs():
     """The print fixture's PDFs (built here when missing or older than the fixture or the
     print profile: about 30 s)."""
-    needed = [FIXTURE_PDF / bp.handout_pdf(d, e) for d in FIXTURE_CHAPTERS for e in EDITIONS]
-    inputs = [*bp.FIXTURE.rglob("*.md"), ROOT / "_ext" / "course_print.py"]
+    needed = [FIXTURE_PDF / bp.pdf_name(d, e) for d in FIXTURE_CHAPTERS for e in EDITIONS]
+    inputs = [*bp.FIXTURE.rglob("*.md"), bp.FIXTURE / "_toc.yml",
+              ROOT / "_ext" / "course_print.py"]
     newest = max(p.stat().st_mtime for p in inputs)
     if not all(p.exists() and p.stat().st_mtime >= newest for p in needed):
         require_tool("xelatex", "TeX: run `make system-deps`")
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_pdfs.py"), "--fixture"],
+        subprocess.run([sys.executable, "-m", "scripts.build_pdfs", "--fixture"],
                        check=True, cwd=ROOT)
     return FIXTURE_PDF
 
 
 def test_fixture_print_profile(fixture_pdfs):
     doc = "chapters/fixture"
-    student = fixture_pdfs / bp.handout_pdf(doc)
-    instructor = fixture_pdfs / bp.handout_pdf(doc, "instructor")
+    student = fixture_pdfs / bp.pdf_name(doc)
+    instructor = fixture_pdfs / bp.pdf_name(doc, "instructor")
     s_text, i_text = flat(student), flat(instructor)
     for pdf in (student, instructor):
         assert "Chapter 1 Fixture loss" in re.sub(r"\s+", " ", pages_of(pdf)[0])  # title block
@@ -665,11 +669,11 @@ def test_fixture_print_profile(fixture_pdfs):
     assert "answer_2 = np.where" in i_text
     assert i_text.index("Solution to Exercise 1.1") > i_text.index("Key points")
     # The second chapter's exercise is its first: numbered per chapter, not book-wide.
-    other_s = flat(fixture_pdfs / bp.handout_pdf("chapters/other"))
-    other_i = flat(fixture_pdfs / bp.handout_pdf("chapters/other", "instructor"))
+    other_s = flat(fixture_pdfs / bp.pdf_name("chapters/other"))
+    other_i = flat(fixture_pdfs / bp.pdf_name("chapters/other", "instructor"))
     assert "Exercise 2.1" in other_s and "Solution to Exercise 2.1" in other_i
     for chapter in FIXTURE_CHAPTERS:
-        pair = [fixture_pdfs / bp.handout_pdf(chapter, e) for e in EDITIONS]
+        pair = [fixture_pdfs / bp.pdf_name(chapter, e) for e in EDITIONS]
         problems = check_editions(*pair, chapter, root=bp.FIXTURE, chapters=FIXTURE_CHAPTERS)
         assert not problems, problems
         for pdf in pair:
@@ -681,11 +685,11 @@ def test_fixture_print_profile(fixture_pdfs):
         small = [(s, t) for s, t in figure_font_sizes(pdf) if s < MIN_FIGURE_PT and len(t) > 2]
         assert not small, small
     for edition in EDITIONS:
-        book = flat(fixture_pdfs / bp.book_name(edition))
+        book = flat(fixture_pdfs / bp.pdf_name("book", edition))
         assert ("Solution to Exercise" in book) == (edition == "instructor")
         assert {"Exercise 1.1", "Exercise 1.2", "Exercise 2.1"} <= {
             f"Exercise {c}.{k}" for c, k in exercise_numbers(book)}
-        assert not check_common(fixture_pdfs / bp.book_name(edition))
+        assert not check_common(fixture_pdfs / bp.pdf_name("book", edition))
 
 
 def test_fixture_checks_catch_planted_faults(fixture_pdfs):
@@ -694,7 +698,7 @@ def test_fixture_checks_catch_planted_faults(fixture_pdfs):
     book-wide exercise number, a section reference printed as its label, a file name."""
     doc = "chapters/fixture"
     src = source(doc, bp.FIXTURE)
-    student, instructor = (stream_text(fixture_pdfs / bp.handout_pdf(doc, e)) for e in EDITIONS)
+    student, instructor = (stream_text(fixture_pdfs / bp.pdf_name(doc, e)) for e in EDITIONS)
     assert not compare_editions(src, student, instructor, 1)
     swapped = "\n".join(compare_editions(src, instructor, student, 1))
     for fault in ("student edition prints a solution heading",
@@ -705,7 +709,7 @@ def test_fixture_checks_catch_planted_faults(fixture_pdfs):
         assert fault in swapped, f"not reported: {fault}\n{swapped}"
     counted = compare_editions(src, student.replace("Exercise 1.2", "Exercise 1.7"), instructor, 1)
     assert any(p.startswith("student: exercises") for p in counted), counted
-    text = flat(fixture_pdfs / bp.handout_pdf(doc))
+    text = flat(fixture_pdfs / bp.pdf_name(doc))
     assert "Recap in Chapter 2 (Other chapter)" in text
     for planted, fault in ((text.replace("Recap in Chapter 2", "other-recap in"),
                             "label 'other-recap' printed"),
@@ -721,7 +725,7 @@ def test_readme_quotes_the_built_page_counts():
     if not record.exists():
         skip_or_fail("no pages.json: run `make pdf`")
     pages = json.loads(record.read_text())["pages"]
-    if not all(bp.handout_pdf(d, e) in pages for d in CHAPTERS for e in EDITIONS):
+    if not all(bp.pdf_name(d, e) in pages for d in CHAPTERS for e in EDITIONS):
         pytest.skip("pages.json is from a partial build (--chapters)")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert bp.readme_section(pages, CHAPTERS) in readme, "README stale: run `make pdf`"

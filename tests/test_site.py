@@ -21,25 +21,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-from scripts.testsupport import launch_browser, serve_site, skip_or_fail
+from scripts.testsupport import browser, server, skip_or_fail  # noqa: F401 (fixtures)
 
 PAGES = sorted(
     p.relative_to(SITE).as_posix()
     for p in SITE.rglob("*.html")
     if not p.relative_to(SITE).parts[0].startswith("_")
 ) if SITE.exists() else []
-
-@pytest.fixture(scope="module")
-def server():
-    with serve_site("make book pdf") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch_browser() as b:
-        yield b
-
 
 def test_site_has_pages():
     if not PAGES:
