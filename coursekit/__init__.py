@@ -21,3 +21,40 @@ _gc.set_threshold(50_000, 20, 20)
 # scan (up to a CPU-second per chapter with JAX and Keras loaded).
 _atexit.register(_gc.freeze)
 
+
+def _single_threaded_blas():
+    """Run OpenBLAS (NumPy's and SciPy's linear algebra) on one thread, unless the
+    environment already sets ``OPENBLAS_NUM_THREADS``.
+
+    The course's arrays are small: a multi-threaded BLAS wakes its threads for every
+    call and lets them spin, which costs more CPU time than the arithmetic (an
+    L-BFGS fit of two parameters spends most of its time there). Libraries loaded
+    from now on read the variable; the ones already loaded (NumPy's) are told
+    through their own ``set_num_threads`` function. Elsewhere than on Linux (no
+    ``/proc/self/maps``) only the variable is set.
+    """
+    import ctypes
+    import os
+
+    if "OPENBLAS_NUM_THREADS" in os.environ:
+        return
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
+    except OSError:
+        return
+    names = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+             "openblas_set_num_threads64_", "openblas_set_num_threads")
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in names:
+            if hasattr(lib, name):
+                getattr(lib, name)(1)
+                break
+
+
+_single_threaded_blas()
