@@ -91,43 +91,12 @@ def use_style():
     """
     mpl.rcParams.update(STYLE)
     mpl.rcParams.update({"svg.fonttype": "path", "pdf.fonttype": 42})
-    _lean_pdf_font_subsets()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1735689600")  # 2025-01-01
     shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
     if shell is not None and shell.__class__.__name__ != "TerminalInteractiveShell":
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
         set_matplotlib_formats("svg", "pdf")
-
-
-def _lean_pdf_font_subsets():
-    """Embed fonts in PDF figures without their OpenType layout tables (idempotent).
-
-    A PDF figure embeds, per font, the subset of glyphs it uses (``pdf.fonttype`` 42:
-    the text stays searchable text). Matplotlib asks fontTools to keep the layout
-    tables (GSUB, GPOS, GDEF: ligatures, kerning pairs) in each subset; a PDF viewer
-    never reads them, since matplotlib has already placed every glyph, and computing
-    their closure is most of the time spent saving a figure as PDF. Without them the
-    figure renders identically and saves in about half the time.
-    """
-    try:
-        from fontTools import subset
-        from matplotlib.backends import _backend_pdf_ps as pdf_ps
-    except ImportError:  # a matplotlib without this module: nothing to do
-        return
-    if getattr(pdf_ps, "subset", None) is not subset:  # already done, or a new layout
-        return
-
-    class Options(subset.Options):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.layout_features = []
-            self.drop_tables = [*self.drop_tables, "GSUB", "GPOS", "GDEF"]
-
-    lean = type(subset)(subset.__name__)  # a copy of the module, for matplotlib only
-    lean.__dict__.update(subset.__dict__)
-    lean.Options = Options
-    pdf_ps.subset = lean
 
 
 use_style()
