@@ -23,6 +23,9 @@ JOBS   ?= 2
 export KERAS_BACKEND := jax
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The chapters' arrays are small: a multi-threaded OpenBLAS wakes its threads for
+# every call and lets them spin, which costs more CPU time than the arithmetic.
+export OPENBLAS_NUM_THREADS ?= 1
 
 # Tests that check the built outputs (site, PDFs, book build, notebooks); they
 # run after `make book pdf`.  Everything else in tests/ is a unit test.
