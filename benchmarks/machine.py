@@ -94,7 +94,7 @@ def info(root):
         "platform": platform.platform(),
         "python": sys.version.split()[0],
         "versions": {d: _version(d) for d in ("lossfuncs", "numpy", "keras", "jax", "jaxlib",
-                                              "mpmath", "jupyter-book", "pytest", "nbval")},
+                                              "mpmath", "jupyter-book", "pytest")},
         "keras_backend": os.environ.get("KERAS_BACKEND"),
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
         "blas": _blas(),
