@@ -40,15 +40,13 @@ KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
         unit-tests output-tests
 
 # ---------------------------------------------------------------- set-up
-# --no-compile: Python compiles, once, only the modules that are imported, instead of
-# pip compiling every module of every package at install time.
 venv: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (set PYTHON=python3.11)")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --no-compile -r requirements.txt
-	$(PY) -m pip install --quiet --no-compile -e .
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -e .
 	@mkdir -p $(dir $(KERNEL_CONFIG))
 	@echo 'c.IPKernelApp.log_level = "ERROR"' > $(KERNEL_CONFIG)
 	@touch $@

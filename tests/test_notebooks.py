@@ -195,7 +195,6 @@ def bundle(tmp_path_factory):
     python = where / "venv" / "bin" / "python"
     wheels = [str(p) for p in folder.glob("*.whl")]
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--no-compile",  # Python compiles what the notebooks import
                     "-r", str(folder / "requirements.txt"), *wheels], check=True, timeout=900)
     return folder, python
 
