@@ -233,6 +233,9 @@ def check_common(pdf: Path) -> list[str]:
         hits = [i + 1 for i, p in enumerate(pages) if re.search(pattern, p)]
         if hits:
             problems.append(f"{name!r} printed on pages {hits}")
+    unresolved = [i + 1 for i, p in enumerate(pages) if "??" in p]
+    if unresolved:  # LaTeX prints ?? for a reference whose target is not in the document
+        problems.append(f"unresolved references (??) on pages {unresolved}")
     blank = [i + 1 for i, p in enumerate(pages) if not p.strip()]
     if blank:
         problems.append(f"blank pages {blank}")
