@@ -221,8 +221,17 @@ class PrintTranslator(LaTeXTranslator):
         # Keep short listings on one page (longer ones may break: moving them would
         # leave half-empty pages).
         lines = node.astext().count("\n") + 1
+        cell = node.parent
+        while isinstance(cell, nodes.Element) and "cell" not in cell.get("classes", []):
+            cell = cell.parent
+        if isinstance(cell, nodes.Element) and "cell_input" in node.parent.get("classes", []):
+            # a short printed output stays with its code
+            shown = sum(b.astext().count("\n") + 3 for b in cell.findall(nodes.literal_block)
+                        if b is not node)
+            if lines + shown <= NEEDSPACE_MAX_LINES:
+                lines += shown
         if lines <= NEEDSPACE_MAX_LINES:
-            self.body.append("\n\\needspace{%d\\baselineskip}" % (lines + 2))
+            self.body.append("\n\\courseneedspace{%d\\baselineskip}" % (lines + 2))
         super().visit_literal_block(node)
 
 
