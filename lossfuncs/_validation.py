@@ -55,12 +55,19 @@ def check_finite(a, name):
     raise ValueError(_describe_nonfinite(a, name))
 
 
-def _bounds(a):
-    """The smallest and the largest value of ``a`` (0, 0 when empty): two
-    passes that never overflow and carry a NaN through."""
-    if not a.size:
-        return 0, 0
-    return np.minimum.reduce(a, axis=None), np.maximum.reduce(a, axis=None)
+def _outside(a, name, inside):
+    """``(lo, hi)``, the smallest and largest value of ``a``, when ``inside(lo, hi)``
+    is false; None when it holds (an empty ``a`` is checked as ``(0, 0)``).
+
+    Two passes that never overflow and carry a NaN through, so ``inside`` is false
+    for NaN; NaN and inf then raise here, with :func:`check_finite`'s message.
+    """
+    lo, hi = (np.minimum.reduce(a, axis=None), np.maximum.reduce(a, axis=None)) \
+        if a.size else (0, 0)
+    if inside(lo, hi):
+        return None
+    check_finite(a, name)
+    return lo, hi
 
 
 # --------------------------------------------------------------------- domains
@@ -94,11 +101,9 @@ class AboveMinusOne(Domain):
     description = "real numbers > -1"
 
     def check(self, a, name, eps, n_classes=None):
-        lo, hi = _bounds(a)
-        if lo > -1 and hi < math.inf:  # False for NaN
-            return
-        check_finite(a, name)
-        if a.size:
+        bad = _outside(a, name, lambda lo, hi: lo > -1 and hi < math.inf)
+        if bad:
+            lo, _ = bad
             raise ValueError(
                 f"{name} must be greater than -1 for log1p({name}) to be defined, but its "
                 f"smallest value is {lo:g}. MSLE is meant for non-negative quantities "
@@ -113,11 +118,9 @@ class NonNegative(Domain):
         self.fix = fix
 
     def check(self, a, name, eps, n_classes=None):
-        lo, hi = _bounds(a)
-        if lo >= 0 and hi < math.inf:  # False for NaN
-            return
-        check_finite(a, name)
-        if a.size:
+        bad = _outside(a, name, lambda lo, hi: lo >= 0 and hi < math.inf)
+        if bad:
+            lo, _ = bad
             raise ValueError(
                 f"{name} must be >= 0, but its smallest value is {lo:g}. {self.fix}"
             )
@@ -130,16 +133,13 @@ class Probabilities(Domain):
         self.fix = fix
 
     def check(self, a, name, eps, n_classes=None):
-        if not a.size:
-            return
-        lo, hi = a.min(), a.max()
-        if lo >= 0 and hi <= 1:  # False for NaN too
-            return
-        check_finite(a, name)
-        raise ValueError(
-            f"{name} must hold probabilities in [0, 1], but its values range from {lo:g} "
-            f"to {hi:g}. {self.fix}"
-        )
+        bad = _outside(a, name, lambda lo, hi: lo >= 0 and hi <= 1)
+        if bad:
+            lo, hi = bad
+            raise ValueError(
+                f"{name} must hold probabilities in [0, 1], but its values range from "
+                f"{lo:g} to {hi:g}. {self.fix}"
+            )
 
 
 class Distributions(Probabilities):
