@@ -3,8 +3,9 @@
 :func:`validate` runs once per call, before any maths, on the arrays already converted to
 the computing dtype. It checks each argument against the *domain* its loss declares in
 the registry (real numbers, probabilities, distributions, margin labels, class indices,
-...): finiteness first (one ``np.isfinite`` pass, which neither overflows nor warns; the
-NaN and inf are counted only when it fails), then the domain's own condition. Every error is a :class:`ValueError` (or
+...): finiteness first (one ``np.isfinite`` pass, which neither overflows nor warns;
+the range domains fold it into their min/max passes; NaN and inf are counted only when
+that fails), then the domain's own condition. Every error is a :class:`ValueError` (or
 :class:`TypeError` for the wrong kind of input) naming the argument, the problem and the
 fix. Values can only be checked on concrete numbers: inside ``jax.jit`` (so in every Keras
 training step) only shapes and dtypes are checked; see each domain's ``traced``.
