@@ -31,9 +31,8 @@ export OPENBLAS_NUM_THREADS ?= 1
 # run after `make book pdf`.  Everything else in tests/ is a unit test.
 OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py tests/test_notebooks.py \
                 tests/test_explorables.py tests/test_pages.py
-# ipykernel >= 7 logs "Kernel is running over TCP without encryption" at every
-# kernel start (jupyter-cache and myst-nb start kernels over TCP, with no way to
-# ask for IPC); a kernel config in the venv keeps kernel logs to errors.
+# The chapters' kernels read scripts/ipython_kernel_config.py, copied into the venv
+# (quiet kernel logs, garbage-collector settings).
 KERNEL_CONFIG := $(VENV)/etc/ipython/ipython_kernel_config.py
 
 .PHONY: book pdf test bench chapter clean distclean venv system-deps tex-deps \
@@ -48,7 +47,7 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet -e .
 	@mkdir -p $(dir $(KERNEL_CONFIG))
-	@echo 'c.IPKernelApp.log_level = "ERROR"' > $(KERNEL_CONFIG)
+	@cp scripts/ipython_kernel_config.py $(KERNEL_CONFIG)
 	@touch $@
 
 system-deps:
