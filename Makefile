@@ -44,8 +44,8 @@ venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (set PYTHON=python3.11)")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install -qq $$(grep -E '^uv==' requirements.txt)
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.txt -e .
 	@mkdir -p $(dir $(KERNEL_CONFIG))
 	@cp scripts/ipython_kernel_config.py $(KERNEL_CONFIG)
 	@touch $@

@@ -191,10 +191,14 @@ def bundle(tmp_path_factory):
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(where)
     folder = where / notebooks.BUNDLE
-    venv.create(where / "venv", with_pip=True)
+    venv.create(where / "venv")
     python = where / "venv" / "bin" / "python"
     wheels = [str(p) for p in folder.glob("*.whl")]
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+    # The bundle's README installs with pip; uv installs the same pinned requirements and
+    # wheel into the new environment, from the cache the course's own venv filled (pip
+    # unpacks every wheel again: 40 s against 3 s).
+    uv = Path(sys.executable).parent / "uv"
+    subprocess.run([str(uv), "pip", "install", "--quiet", "--python", str(python),
                     "-r", str(folder / "requirements.txt"), *wheels], check=True, timeout=900)
     return folder, python
 
