@@ -127,14 +127,18 @@ class Chapter:
         if name == "math":
             return f"${body}$"
         if name.startswith("glue"):
-            key, _, fmt = body.partition(":")
-            if key not in self.glue:
-                raise KeyError(f"{self.path.name}: no glued value {key!r} (build the book first)")
-            data = self.glue[key]["data"]
-            if name == "glue:md" and "text/markdown" in data:
-                return data["text/markdown"]
-            return format_plain_text(data["text/plain"], fmt)
+            return self.glued(name, body)
         return title or target
+
+    def glued(self, name: str, body: str) -> str:
+        """A glued value (role or directive ``glue``, ``glue:text``, ``glue:md``)."""
+        key, _, fmt = body.partition(":")
+        if key not in self.glue:
+            raise KeyError(f"{self.path.name}: no glued value {key!r} (build the book first)")
+        data = self.glue[key]["data"]
+        if name == "glue:md" and "text/markdown" in data:
+            return data["text/markdown"]
+        return format_plain_text(data["text/plain"], fmt)
 
     def inline(self, line: str) -> str:
         line = EQ_LABEL.sub(lambda m: f"\\tag{{{self.equations.get(m.group(1), '')}}}$$", line)
@@ -208,6 +212,8 @@ class Chapter:
             return f"```{arg}\n{body}\n```"
         if name == "math":
             return f"$$\n{body}\n$$"
+        if name in ("glue", "glue:any", "glue:md"):
+            return self.glued(name, arg)
         if name == "exercise":
             label = options.get("label", "")
             n = self.exercises.get(label, "")

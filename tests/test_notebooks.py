@@ -105,7 +105,10 @@ def probe(tmp_path_factory):
     glue = book / "_build" / "jupyter_execute" / "chapters" / "probe.glue.json"
     glue.parent.mkdir(parents=True)
     glue.write_text(json.dumps({"probe_value": {"data": {"text/plain": "1"}},
-                                "probe_ratio": {"data": {"text/plain": "0.6666666666666666"}}}))
+                                "probe_ratio": {"data": {"text/plain": "0.6666666666666666"}},
+                                "probe_table": {"data": {
+                                    "text/plain": "<IPython.core.display.Markdown object>",
+                                    "text/markdown": "| x | x squared |\n|---|---|\n| 3 | 9 |"}}}))
     chapter = notebooks.book(book)["probe"]
     return book, chapter.notebook(), chapter.notebook(practice=True)
 
@@ -117,7 +120,7 @@ def test_probe_notebook_is_plain_jupyter(probe):
     for expected in ("[Other page](other.ipynb)", "[definition](#probe-def)",
                      "[Exercise 1](#probe-ex-1)", "equation (1) and\nthe landing page.",
                      r"\tag{1}",
-                     "The value is 1 and two thirds is 0.667.", "Figure 1 shows",
+                     "The value is 1 and two thirds is 0.667.", "| 3 | 9 |", "Figure 1 shows",
                      "> **Note**", "$x^2$", '<a id="probe-def"></a>',
                      "<summary>Solution to Exercise 1</summary>", "<summary>Solution</summary>",
                      "```python\ndef square(xp, r):"):
