@@ -347,8 +347,8 @@ def wheel(root: Path) -> Path:
     # setuptools builds in the source tree and reuses build/lib by file time, so a
     # stale copy there can ship old modules: start from an empty build directory.
     shutil.rmtree(root / "build", ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "-w", str(out), str(root)], check=True)
+    subprocess.run([str(Path(sys.executable).parent / "uv"), "build", "--quiet", "--wheel",
+                    "-o", str(out), str(root)], check=True)
     return next(out.glob("*.whl"))
 
 
