@@ -9,7 +9,7 @@ lossfuncs (an appended comment line, in the copy only).
 ``python -m benchmarks.build`` adds the key ``course_build`` to
 benchmarks/results/latest.json: the CPU-seconds (user + system, kernel included)
 of each chapter executed alone, unless ``--skip-make-test`` the wall time of
-``make test`` in a fresh clone of the checkout (its own venv; pip's cache and the
+``make test`` in a fresh clone of the checkout (its own venv; uv's cache and the
 system packages already present), and with ``--html`` the timings above.
 """
 
