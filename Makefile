@@ -45,7 +45,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required (set PYTHON=python3.11)")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -qq $$(grep -E '^uv==' requirements.txt)
-	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.txt -e .
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.txt -e .
 	@mkdir -p $(dir $(KERNEL_CONFIG))
 	@cp scripts/ipython_kernel_config.py $(KERNEL_CONFIG)
 	@touch $@
@@ -81,11 +81,13 @@ book: $(EXECUTED)
 pdf: $(EXECUTED) tex-deps
 	$(PY) -m scripts.build_pdfs 2>&1 | tee $(BUILD)/logs/pdf.log
 
-# benchmarks/run.py times `make book` through benchmarks/build.py; the second
-# step adds CPU seconds per chapter and a fresh-clone `make test`.
+# benchmarks/run.py: exactness, speed and (--build) `make book` timings; then
+# benchmarks/build.py adds CPU seconds per chapter and a fresh-clone `make test`,
+# and the README's performance section is written from both.
 bench: $(STAMP)
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run --build
 	$(PY) -m benchmarks.build
+	$(PY) -m benchmarks.readme
 
 chapter: $(STAMP)
 	@mkdir -p $(BUILD)/check
