@@ -29,7 +29,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 # Tests that check the built outputs (site, PDFs, book build, notebooks); they
 # run after `make book pdf`.  Everything else in tests/ is a unit test.
-OUTPUT_TESTS := tests/test_book.py tests/test_site.py tests/test_pdf.py tests/test_notebooks.py \
+OUTPUT_TESTS := tests/test_notebooks.py tests/test_book.py tests/test_site.py tests/test_pdf.py \
                 tests/test_explorables.py tests/test_pages.py
 # The chapters' kernels read scripts/ipython_kernel_config.py, copied into the venv
 # (quiet kernel logs, garbage-collector settings).
@@ -99,7 +99,7 @@ unit-tests: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) $(addprefix --ignore=,$(OUTPUT_TESTS))
 
 output-tests: $(STAMP)
-	$(PY) -m pytest $(OUTPUT_TESTS) -n $(JOBS) --dist loadfile
+	$(PY) -m pytest $(OUTPUT_TESTS) -n $(JOBS) --dist loadgroup
 
 test: system-deps $(STAMP)
 	$(MAKE) unit-tests

@@ -21,6 +21,10 @@ from pathlib import Path
 import jupytext
 import pytest
 
+# One worker runs this module (its fixtures are expensive): `make output-tests`
+# distributes the other output tests test by test (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("book")
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 SITE = BUILD / "html"

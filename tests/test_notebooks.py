@@ -32,6 +32,10 @@ from scripts import notebooks
 from scripts.testsupport import skip_or_fail
 from scripts.toc import toc_chapters
 
+# One worker runs this module (its fixtures are expensive): `make output-tests`
+# distributes the other output tests test by test (pytest-xdist --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("notebooks")
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 FIXTURES = ROOT / "tests" / "fixtures"
