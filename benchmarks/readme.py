@@ -84,12 +84,35 @@ def section(results: dict) -> str:
             f"{_x(s, 'after_vs_before')} | {_x(s, 'float32_vs_keras')} | {_x(s, 'vs_passes')} | "
             f"{worst} | {_us(s.get('small_s'))} / {_us(s.get('small_plain_s'))} | "
             f"{'–' if err is None else f'{err:.1e}'} | {s.get('nonfinite', '–')} |")
-    build = (results.get("build") or {}).get("steps")
-    if build:
-        lines += ["", "| course build step | seconds |", "|---|---:|"]
-        lines += [f"| {b['step']} | {b['seconds']:.1f} |" for b in build if b.get("seconds")]
+    rows = build_rows(results)
+    if rows:
+        lines += ["", "| course build step | seconds | target |", "|---|---:|---:|"]
+        lines += [f"| {step} | {sec:.1f} | {'–' if target is None else f'≤ {target:g}'} |"
+                  for step, sec, target in rows]
     lines.append(END)
     return "\n".join(lines)
+
+
+def build_rows(results: dict) -> list[tuple[str, float, float | None]]:
+    """(step, seconds, target) of the course build: ``make book`` timings
+    (``benchmarks.run --build``), then ``benchmarks.build``'s fresh-clone ``make test``
+    and chapter CPU-seconds."""
+    targets = (results.get("targets") or {}).get("build_seconds", {})
+    rows = [(b["step"], b["seconds"], targets.get(b["step"]))
+            for b in (results.get("build") or {}).get("steps", []) if b.get("seconds")]
+    course = results.get("course_build") or {}
+    if (course.get("make_test_fresh_clone") or {}).get("ok"):
+        rows.append(("make test, fresh clone (system packages installed)",
+                     course["make_test_fresh_clone"]["seconds"],
+                     targets.get("make test, fresh clone (system packages installed)")))
+    cpu = {k: v for k, v in (course.get("chapter_cpu_seconds") or {}).items() if v == v}
+    if cpu:
+        worst = max(cpu, key=cpu.get)
+        rows.append(("chapters, CPU-seconds in all", sum(cpu.values()),
+                     targets.get("chapters, CPU-seconds in all")))
+        rows.append((f"chapters, CPU-seconds per chapter (most: {worst.split('/')[-1]})",
+                     cpu[worst], targets.get("chapters, CPU-seconds per chapter")))
+    return rows
 
 
 def render(readme_text: str, results: dict) -> str:
