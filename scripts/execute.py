@@ -20,7 +20,7 @@ from jupyter_cache import get_cache
 from jupyter_cache.executors import load_executor
 
 from _ext.cache_guard import guard_cache
-from scripts.toc import toc_chapters
+from scripts.toc import is_notebook, toc_chapters
 
 
 def main(root: Path) -> int:
@@ -30,7 +30,7 @@ def main(root: Path) -> int:
     cache = get_cache(cache_path)
     for doc in toc_chapters(root):
         path = root / f"{doc}.md"
-        if "kernelspec" in path.read_text().split("\n---", 1)[0]:  # a notebook, not a page
+        if is_notebook(path.read_text()):
             cache.add_nb_to_project(str(path), read_data={"name": "jupytext", "type": "plugin"})
     records = cache.list_unexecuted()
     print(f"execute: {len(records)} chapter(s) to execute", flush=True)

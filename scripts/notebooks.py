@@ -38,7 +38,7 @@ import jupytext
 import nbformat
 from myst_nb.core.variables import format_plain_text
 
-from scripts.toc import toc_chapters
+from scripts.toc import is_notebook, toc_chapters
 
 ROLE = re.compile(r"\{([a-z][\w:+-]*)\}`([^`]*)`")
 FENCE = re.compile(r"^\s*(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
@@ -356,7 +356,7 @@ def main(root: Path = Path(".")) -> None:
     root = root.resolve()
     files = {}
     for ch in book(root).values():
-        if "kernelspec" in ch.text.split("\n---", 1)[0]:  # a notebook, not a page
+        if is_notebook(ch.text):
             for practice in (False, True):
                 nb = ch.notebook(practice)
                 if nb is not None:

@@ -22,3 +22,8 @@ def chapter_title(docname: str, root: Path = ROOT) -> str:
     """The chapter's level-1 heading."""
     text = (Path(root) / f"{docname}.md").read_text(encoding="utf-8")
     return re.search(r"^# (.+)$", text, re.M).group(1).strip()
+
+
+def is_notebook(text: str) -> bool:
+    """A chapter source with a kernel in its front matter (executed), not a text page."""
+    return "kernelspec" in text.split("\n---", 1)[0]
