@@ -61,7 +61,7 @@ tex-deps:
 # cache that the book build, the PDFs and the notebooks then read.  Make skips
 # the steps whose inputs did not change (a no-change `make book` is only Sphinx).
 INPUTS   := _toc.yml _config.yml requirements.txt pyproject.toml $(wildcard chapters/*.md) \
-            $(shell find lossfuncs coursekit -name '*.py' 2>/dev/null)
+            $(shell find lossfuncs coursekit -name '*.py' 2>/dev/null) benchmarks/results/latest.json
 EXECUTED := $(BUILD)/.executed
 BUNDLE   := $(BUILD)/html/course-notebooks.zip
 

@@ -1,8 +1,8 @@
-"""Clear the execution cache when the code the chapters import changes.
+"""Clear the execution cache when code the chapters import, or data they read, changes.
 
 jupyter-cache keys a notebook on its own code cells only, and myst-nb offers no way to
-add files to that key, so after an edit to lossfuncs/ or coursekit/ cached outputs
-would be reused.  When the hash of the guarded files differs from the one stored beside
+add files to that key, so after an edit to lossfuncs/ or coursekit/ (or a new benchmark
+run, which the appendix reads) cached outputs would be reused.  When the hash of the guarded files differs from the one stored beside
 the cache, the cache is deleted; the hash is also this extension's ``env_version``, so
 Sphinx discards its saved environment and reads (and executes) every chapter afresh.
 scripts/execute.py calls :func:`guard_cache` before its parallel pre-execution.
@@ -14,7 +14,9 @@ import hashlib
 import shutil
 from pathlib import Path
 
-GUARDED = ("lossfuncs/**/*.py", "coursekit/**/*.py", "requirements.txt", "pyproject.toml")
+# latest.json: the appendix reads the last benchmark run (a code cell that does not change)
+GUARDED = ("lossfuncs/**/*.py", "coursekit/**/*.py", "requirements.txt", "pyproject.toml",
+           "benchmarks/results/latest.json")
 
 
 def fingerprint(root: Path) -> str:
