@@ -23,6 +23,9 @@ JOBS   ?= 2
 export KERAS_BACKEND := jax
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# uv trusts its own copy of Mozilla's roots unless told otherwise; behind a proxy with
+# its own certificate authority (in the system store) it must use the system's.
+export UV_SYSTEM_CERTS := 1
 # The chapters' arrays are small: a multi-threaded OpenBLAS wakes its threads for
 # every call and lets them spin, which costs more CPU time than the arithmetic.
 export OPENBLAS_NUM_THREADS ?= 1
