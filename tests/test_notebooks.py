@@ -198,17 +198,23 @@ def bundle(tmp_path_factory):
     with zipfile.ZipFile(archive) as zf:
         zf.extractall(where)
     folder = where / notebooks.BUNDLE
+    install = ["-r", str(folder / "requirements.txt"), *map(str, folder.glob("*.whl"))]
+    # The bundle's README installs with pip: pip must accept the requirements and the
+    # wheel (it resolves them, --dry-run, in an environment of its own), while uv installs
+    # them into the notebooks' environment from the cache the course's own venv filled
+    # (pip would unpack every wheel again: 43 s against 15 s). Compiled to bytecode as pip
+    # does, or else the notebooks, two at a time, would each compile what they import.
+    venv.create(where / "pip-check", with_pip=True)
+    pip = subprocess.Popen([str(where / "pip-check" / "bin" / "python"), "-m", "pip", "install",
+                            "--dry-run", "--quiet", "--disable-pip-version-check", *install],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     venv.create(where / "venv")
     python = where / "venv" / "bin" / "python"
-    wheels = [str(p) for p in folder.glob("*.whl")]
-    # The bundle's README installs with pip; uv installs the same pinned requirements and
-    # wheel into the new environment, from the cache the course's own venv filled (pip
-    # unpacks every wheel again: 43 s against 15 s). Compiled to bytecode as pip does:
-    # otherwise the notebooks, two at a time, each compile the modules they import.
     uv = Path(sys.executable).parent / "uv"
     subprocess.run([str(uv), "pip", "install", "--quiet", "--compile-bytecode",
-                    "--python", str(python), "-r", str(folder / "requirements.txt"), *wheels],
-                   check=True, timeout=900)
+                    "--python", str(python), *install], check=True, timeout=900)
+    _, errors = pip.communicate(timeout=900)
+    assert pip.returncode == 0, f"pip cannot install the bundle:\n{errors[-4000:]}"
     return folder, python
 
 
