@@ -2,9 +2,10 @@
 
 jupyter-cache keys a notebook on its own code cells only, and myst-nb offers no way to
 add files to that key, so after an edit to lossfuncs/ or coursekit/ (or a new benchmark
-run, which the appendix reads) cached outputs would be reused.  When the hash of the guarded files differs from the one stored beside
-the cache, the cache is deleted; the hash is also this extension's ``env_version``, so
-Sphinx discards its saved environment and reads (and executes) every chapter afresh.
+run, which the appendix reads) cached outputs would be reused.  When the hash of the
+guarded files differs from the one stored beside the cache, the cache is deleted; the
+hash is also this extension's ``env_version``, so Sphinx discards its saved environment
+and reads (and executes) every chapter afresh.
 scripts/execute.py calls :func:`guard_cache` before its parallel pre-execution.
 """
 

@@ -48,6 +48,8 @@ ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attent
                "danger", "error", "seealso", "admonition"}
 HIDDEN = {"remove-cell", "hide-cell", "check"}
 BUNDLE = "course-notebooks"
+#: uv, installed in the course's venv beside this Python (requirements.txt)
+UV = Path(sys.executable).parent / "uv"
 #: The course website, where the interactive figures live (_config.yml course_site_url).
 SITE_URL = re.search(r"^\s*course_site_url:\s*(\S+)", (Path(__file__).resolve().parent.parent
                      / "_config.yml").read_text(encoding="utf-8"), re.M).group(1)
@@ -347,8 +349,8 @@ def wheel(root: Path) -> Path:
     # setuptools builds in the source tree and reuses build/lib by file time, so a
     # stale copy there can ship old modules: start from an empty build directory.
     shutil.rmtree(root / "build", ignore_errors=True)
-    subprocess.run([str(Path(sys.executable).parent / "uv"), "build", "--quiet", "--wheel",
-                    "-o", str(out), str(root)], check=True)
+    subprocess.run([str(UV), "build", "--quiet", "--wheel", "-o", str(out), str(root)],
+                   check=True)
     return next(out.glob("*.whl"))
 
 

@@ -1,10 +1,10 @@
 """The downloadable notebooks and the offline bundle (written by scripts/notebooks.py).
 
 (a) No markdown cell of any downloadable notebook holds MyST markup.
-(b) course-notebooks.zip, unzipped in a temporary folder outside the repository,
-    installs into a fresh virtual environment (its requirements.txt and wheel; pip's
-    cache may be used), and every notebook runs top to bottom there with nbclient,
-    two at a time; a chapter with a practice notebook runs through that one, which
+(b) course-notebooks.zip, unzipped in a temporary folder outside the repository: pip
+    resolves its requirements.txt and wheel, uv installs them into a fresh virtual
+    environment (from its cache), and every notebook runs top to bottom there with
+    nbclient, two at a time; a chapter with a practice notebook runs through that one, which
     holds all of the clean notebook's code (checked cell by cell).
 (c) Each practice notebook's self-checks print "not right" with the TODO as is and
     "right" once the solution is filled in (same kernel, same fresh environment).
@@ -207,11 +207,10 @@ def bundle(tmp_path_factory):
     venv.create(where / "pip-check", with_pip=True)
     pip = subprocess.Popen([str(where / "pip-check" / "bin" / "python"), "-m", "pip", "install",
                             "--dry-run", "--quiet", "--disable-pip-version-check", *install],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     venv.create(where / "venv")
     python = where / "venv" / "bin" / "python"
-    uv = Path(sys.executable).parent / "uv"
-    subprocess.run([str(uv), "pip", "install", "--quiet", "--compile-bytecode",
+    subprocess.run([str(notebooks.UV), "pip", "install", "--quiet", "--compile-bytecode",
                     "--python", str(python), *install], check=True, timeout=900)
     _, errors = pip.communicate(timeout=900)
     assert pip.returncode == 0, f"pip cannot install the bundle:\n{errors[-4000:]}"
